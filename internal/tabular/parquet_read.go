@@ -139,7 +139,7 @@ func readParquetFile(pf *parquet.File, path string, opts ReadOptions) (*Table, e
 			if what == "" {
 				what = p.typ.String()
 			}
-			return nil, fmt.Errorf("%s: column %q is %s (%s): %w; want a list of FLOAT or DOUBLE such as list<float> or FLOAT[]", path, name, what, p.leafType(), ErrNotVectorType)
+			return nil, fmt.Errorf("%s: column %q is %s (%s), %w; want a list of FLOAT or DOUBLE such as list<float> or FLOAT[]", path, name, what, p.leafType(), ErrNotVectorType)
 		}
 	}
 	var selected []*columnPlan
@@ -383,8 +383,6 @@ func readScalarColumn(p *columnPlan, rows int, path string) (*Column, error) {
 	return col, nil
 }
 
-var errNull = errors.New("null")
-
 // appendScalar converts one value and appends it to col, marking nulls.
 func appendScalar(col *Column, p *columnPlan, v parquet.Value, row int) error {
 	if v.IsNull() {
@@ -581,7 +579,7 @@ func readVectorColumn(p *columnPlan, rows int, path string) (*Column, error) {
 				// Empty list: the row ends with rowLen 0.
 			case d < p.maxDef:
 				parquet.Release(page)
-				return nil, rowErr(row, fmt.Errorf("element %d (0-based) is null", rowLen))
+				return nil, rowErr(row, fmt.Errorf("element %d (0-based): %w", rowLen, errNullElement))
 			default:
 				if k >= len(vals) {
 					parquet.Release(page)

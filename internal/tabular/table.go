@@ -211,5 +211,5 @@ var (
 	ErrNonFinite     = errors.New("value is NaN or infinite")
 	ErrNotParquet    = errors.New("not a Parquet file or truncated")
 	ErrNoColumn      = errors.New("column not found")
-	ErrNotVectorType = errors.New("column is not a list of numbers")
+	ErrNotVectorType = errors.New("not a list of numbers")
 )
