@@ -1,0 +1,528 @@
+package knn
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"math/bits"
+	"slices"
+	"sync"
+	"sync/atomic"
+)
+
+// Build returns the k-nearest-neighbour graph of the n×dim row-major matrix
+// data as umap-learn 0.5 obtains it: exact (see Exact) below 4,096 points or
+// with opts.ForceExact, otherwise approximate by NN-descent (see Descent).
+// k counts the point itself, which is neighbour 0. The caller's data is never
+// modified. It panics if len(data) != n·dim and returns an error for k
+// outside [1, n], non-finite values, or all-zero rows under Cosine.
+func Build(ctx context.Context, data []float32, n, dim, k int, opts Options) (*Graph, error) {
+	s, err := prepare(data, n, dim, k, opts.Metric)
+	if err != nil {
+		return nil, err
+	}
+	p := opts.resolve(n, k)
+	rep := &reporter{f: opts.Progress}
+	if opts.ForceExact || n < smallData {
+		return exact(ctx, s, n, k, p.threads, rep)
+	}
+	return descent(ctx, s, n, k, p, rep)
+}
+
+// Descent returns an approximate k-nearest-neighbour graph of the n×dim
+// row-major matrix data by nearest-neighbour descent (Dong, Charikar & Li,
+// "Efficient k-nearest neighbor graph construction for generic similarity
+// measures", WWW 2011), following pynndescent 0.5's nn_descent as umap-learn
+// calls it:
+//
+//   - initialise every point's heap from a forest of random-projection trees
+//     (all pairs within each leaf; see rptree.go), then fill heaps that are
+//     still short with random points;
+//   - each iteration, sample for every point at most MaxCandidates "new" and
+//     "old" candidates among its neighbours and reverse neighbours (random
+//     priorities, as new_build_candidates), mark the sampled new ones old,
+//     and compare new×new and new×old candidate pairs, pushing each distance
+//     below a heap's threshold into that bounded heap;
+//   - stop after NIters iterations or once an iteration changes at most
+//     Delta·k·n heap entries.
+//
+// Work is spread over opts.Threads goroutines in a way that does not change
+// the result: each point draws from its own random streams derived from
+// opts.Seed, pairs are compared in fixed chunks, and each heap receives its
+// updates in a fixed order, so the same seed gives the same graph for any
+// number of threads. As in pynndescent, updates are generated per block of
+// 16,384 points against the heaps as they were at the block's start, then
+// applied.
+//
+// Distances, ordering, duplicates, panics and errors are as for Exact.
+func Descent(ctx context.Context, data []float32, n, dim, k int, opts Options) (*Graph, error) {
+	s, err := prepare(data, n, dim, k, opts.Metric)
+	if err != nil {
+		return nil, err
+	}
+	return descent(ctx, s, n, k, opts.resolve(n, k), &reporter{f: opts.Progress})
+}
+
+const (
+	descentBlock   = 16384   // points per update block (pynndescent's block_size)
+	joinChunk      = 64      // points per local-join task
+	leafBlockPairs = 1 << 21 // leaf pairs per update block of the initialisation
+	leafChunkPairs = 1 << 15 // leaf pairs per task
+	treesPerBatch  = 8       // trees held in memory at once
+
+	saltTree = 0x5452454553454544 // "TREESEED"
+	saltFill = 0x52414e4446494c4c // "RANDFILL"
+	saltCand = 0x43414e4449444154 // "CANDIDAT"
+)
+
+// entry asks to push from at distance d into the heap of to.
+type entry struct {
+	to, from int32
+	d        float32
+}
+
+// updates collects entries per generation task (chunk) and per bucket of
+// destination points. Applying bucket by bucket, chunks in order, gives every
+// heap its entries in the same order however the work was scheduled.
+type updates struct {
+	shift uint
+	nb    int
+	lists [][][]entry // [chunk][bucket]
+}
+
+func newUpdates(n, threads int) updates {
+	target := max(256, n/(8*threads))
+	shift := uint(bits.Len(uint(target - 1)))
+	return updates{shift: shift, nb: (n + 1<<shift - 1) >> shift}
+}
+
+func (u *updates) reset(nChunks int) {
+	for len(u.lists) < nChunks {
+		u.lists = append(u.lists, make([][]entry, u.nb))
+	}
+	for c := range nChunks {
+		for b := range u.lists[c] {
+			u.lists[c][b] = u.lists[c][b][:0]
+		}
+	}
+}
+
+func (u *updates) emit(chunk int, to, from int32, d float32) {
+	l := &u.lists[chunk][int(to)>>u.shift]
+	*l = append(*l, entry{to, from, d})
+}
+
+// nnd is the state of one NN-descent run.
+type nnd struct {
+	s    *space
+	n, k int
+	p    params
+	rep  *reporter
+
+	d  []float32 // heaps, row-major n×k
+	ix []int32
+	fl []uint8
+
+	u updates
+}
+
+func (g *nnd) heap(i int32) ([]float32, []int32, []uint8) {
+	lo, hi := int(i)*g.k, (int(i)+1)*g.k
+	return g.d[lo:hi], g.ix[lo:hi], g.fl[lo:hi]
+}
+
+// threshold is the distance a candidate must beat to enter i's heap.
+func (g *nnd) threshold(i int32) float32 { return g.d[int(i)*g.k] }
+
+func descent(ctx context.Context, s *space, n, k int, p params, rep *reporter) (*Graph, error) {
+	g := &nnd{
+		s: s, n: n, k: k, p: p, rep: rep,
+		d:  make([]float32, n*k),
+		ix: make([]int32, n*k),
+		fl: make([]uint8, n*k),
+		u:  newUpdates(n, p.threads),
+	}
+	for i := range n {
+		d, ix, fl := g.heap(int32(i))
+		heapInit(d, ix, fl)
+		heapPush(d, ix, fl, 0, int32(i), 0)
+	}
+	if err := g.initForest(ctx); err != nil {
+		return nil, fmt.Errorf("nn-descent: %w", err)
+	}
+	if err := g.initRandom(ctx); err != nil {
+		return nil, fmt.Errorf("nn-descent: %w", err)
+	}
+	if err := g.iterate(ctx); err != nil {
+		return nil, fmt.Errorf("nn-descent: %w", err)
+	}
+	err := parallelFor(ctx, p.threads, (n+4095)/4096, func(c int) {
+		for i := c * 4096; i < min(n, (c+1)*4096); i++ {
+			d, ix, _ := g.heap(int32(i))
+			finishRow(s, int32(i), d, ix)
+		}
+	})
+	if err != nil {
+		return nil, fmt.Errorf("nn-descent: %w", err)
+	}
+	return &Graph{N: n, K: k, Indices: g.ix, Dists: g.d}, nil
+}
+
+// apply pushes the entries of the first nChunks chunks into their heaps and
+// returns how many changed a heap.
+func (g *nnd) apply(ctx context.Context, nChunks int) (int, error) {
+	var total atomic.Int64
+	err := parallelFor(ctx, g.p.threads, g.u.nb, func(b int) {
+		c := 0
+		for ch := range nChunks {
+			for _, e := range g.u.lists[ch][b] {
+				d, ix, fl := g.heap(e.to)
+				if heapPush(d, ix, fl, e.d, e.from, 1) {
+					c++
+				}
+			}
+		}
+		total.Add(int64(c))
+	})
+	return int(total.Load()), err
+}
+
+// leaf is a leaf of one tree of the current batch: perm[lo:hi].
+type leaf struct {
+	perm   []int32
+	lo, hi int32
+}
+
+func (l leaf) pairs() int { m := int(l.hi - l.lo); return m * (m - 1) / 2 }
+
+// initForest builds the trees in batches and pushes every within-leaf pair
+// into the heaps of both points (pynndescent's init_rp_tree).
+func (g *nnd) initForest(ctx context.Context) error {
+	tb := &treeBuilder{s: g.s, leafSize: g.p.leafSize, sem: make(chan struct{}, g.p.threads)}
+	var ranges [][2]int32
+	for t0 := 0; t0 < g.p.nTrees; t0 += treesPerBatch {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		t1 := min(g.p.nTrees, t0+treesPerBatch)
+		trees := make([]*tree, t1-t0)
+		var wg sync.WaitGroup
+		for t := t0; t < t1; t++ {
+			tb.sem <- struct{}{}
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				trees[t-t0] = tb.build(g.n, mix(g.p.seed^saltTree+uint64(t)*0x9e3779b97f4a7c15))
+				<-tb.sem
+			}()
+		}
+		wg.Wait()
+		var leaves []leaf
+		for _, tr := range trees {
+			ranges = tr.leaves(ranges[:0])
+			for _, r := range ranges {
+				leaves = append(leaves, leaf{tr.perm, r[0], r[1]})
+			}
+		}
+		for len(leaves) > 0 {
+			nb, pairs := 0, 0
+			for nb < len(leaves) && pairs < leafBlockPairs {
+				pairs += leaves[nb].pairs()
+				nb++
+			}
+			if err := g.leafBlock(ctx, leaves[:nb]); err != nil {
+				return err
+			}
+			leaves = leaves[nb:]
+		}
+		g.rep.report("rp-forest", t1, g.p.nTrees)
+	}
+	return nil
+}
+
+func (g *nnd) leafBlock(ctx context.Context, leaves []leaf) error {
+	var chunks [][]leaf
+	for len(leaves) > 0 {
+		nl, pairs := 0, 0
+		for nl < len(leaves) && pairs < leafChunkPairs {
+			pairs += leaves[nl].pairs()
+			nl++
+		}
+		chunks = append(chunks, leaves[:nl])
+		leaves = leaves[nl:]
+	}
+	g.u.reset(len(chunks))
+	err := parallelFor(ctx, g.p.threads, len(chunks), func(c int) {
+		for _, l := range chunks[c] {
+			pts := l.perm[l.lo:l.hi]
+			for a, p := range pts {
+				tp := g.threshold(p)
+				for _, q := range pts[a+1:] {
+					d := g.s.dist(p, q)
+					if d < tp {
+						g.u.emit(c, p, q, d)
+					}
+					if d < g.threshold(q) {
+						g.u.emit(c, q, p, d)
+					}
+				}
+			}
+		}
+	})
+	if err != nil {
+		return err
+	}
+	_, err = g.apply(ctx, len(chunks))
+	return err
+}
+
+// initRandom fills heaps that still have empty slots with random points
+// (pynndescent's init_random), then, if the random draws were not enough,
+// with the first points not yet present.
+func (g *nnd) initRandom(ctx context.Context) error {
+	return parallelFor(ctx, g.p.threads, (g.n+1023)/1024, func(c int) {
+		for i := c * 1024; i < min(g.n, (c+1)*1024); i++ {
+			d, ix, fl := g.heap(int32(i))
+			if ix[0] >= 0 {
+				continue
+			}
+			r := rng{s: mix(g.p.seed ^ saltFill ^ uint64(i)*0x9e3779b97f4a7c15)}
+			for try := 0; try < 2*g.k && ix[0] < 0; try++ {
+				j := int32(r.intn(g.n))
+				heapPush(d, ix, fl, g.s.dist(int32(i), j), j, 1)
+			}
+			for j := int32(0); ix[0] < 0 && int(j) < g.n; j++ {
+				heapPush(d, ix, fl, g.s.dist(int32(i), j), j, 1)
+			}
+		}
+	})
+}
+
+// candidates are the sampled new and old candidates of every point, n rows
+// of maxCandidates, each row's valid entries first and then −1s.
+type candidates struct {
+	mc       int
+	newC     []int32
+	oldC     []int32
+	revStart []int32 // reverse neighbours: edges revEdge[revStart[v]:revStart[v+1]] point at v
+	revEdge  []int32
+	cursor   []int32
+}
+
+func (g *nnd) iterate(ctx context.Context) error {
+	mc := g.p.maxCandidates
+	cs := &candidates{
+		mc:       mc,
+		newC:     make([]int32, g.n*mc),
+		oldC:     make([]int32, g.n*mc),
+		revStart: make([]int32, g.n+1),
+		revEdge:  make([]int32, g.n*g.k),
+		cursor:   make([]int32, g.n),
+	}
+	for it := range g.p.nIters {
+		if err := g.buildCandidates(ctx, cs, it); err != nil {
+			return err
+		}
+		changes := 0
+		for b0 := 0; b0 < g.n; b0 += descentBlock {
+			b1 := min(g.n, b0+descentBlock)
+			nChunks := (b1 - b0 + joinChunk - 1) / joinChunk
+			g.u.reset(nChunks)
+			err := parallelFor(ctx, g.p.threads, nChunks, func(c int) {
+				for v := b0 + c*joinChunk; v < min(b1, b0+(c+1)*joinChunk); v++ {
+					g.join(c, cs.newC[v*mc:(v+1)*mc], cs.oldC[v*mc:(v+1)*mc])
+				}
+			})
+			if err != nil {
+				return err
+			}
+			c, err := g.apply(ctx, nChunks)
+			if err != nil {
+				return err
+			}
+			changes += c
+		}
+		g.rep.report("nn-descent", it+1, g.p.nIters)
+		if float64(changes) <= g.p.delta*float64(g.k)*float64(g.n) {
+			break
+		}
+	}
+	return nil
+}
+
+// join compares one point's candidate pairs (new×new and new×old) and emits
+// every distance that would improve a heap (pynndescent's
+// generate_graph_update_array).
+func (g *nnd) join(chunk int, newC, oldC []int32) {
+	for a, p := range newC {
+		if p < 0 {
+			break
+		}
+		tp := g.threshold(p)
+		for _, q := range newC[a+1:] {
+			if q < 0 {
+				break
+			}
+			d := g.s.dist(p, q)
+			if d < tp {
+				g.u.emit(chunk, p, q, d)
+			}
+			if d < g.threshold(q) {
+				g.u.emit(chunk, q, p, d)
+			}
+		}
+		for _, q := range oldC {
+			if q < 0 {
+				break
+			}
+			if q == p {
+				continue
+			}
+			d := g.s.dist(p, q)
+			if d < tp {
+				g.u.emit(chunk, p, q, d)
+			}
+			if d < g.threshold(q) {
+				g.u.emit(chunk, q, p, d)
+			}
+		}
+	}
+}
+
+// buildCandidates samples each point's candidates from its neighbours and
+// reverse neighbours (pynndescent's new_build_candidates). Every edge i→j of
+// the graph gets one random priority, from the seed, the iteration and the
+// edge alone; j is a candidate of i and i of j, new if the edge is flagged
+// new, and each list keeps the MaxCandidates lowest priorities. Sampled new
+// neighbours are then flagged old.
+func (g *nnd) buildCandidates(ctx context.Context, cs *candidates, it int) error {
+	n, k, mc := g.n, g.k, cs.mc
+	const chunk = 2048
+	nChunks := (n + chunk - 1) / chunk
+	clear(cs.revStart)
+	err := parallelFor(ctx, g.p.threads, nChunks, func(c int) {
+		for e := c * chunk * k; e < min(n, (c+1)*chunk)*k; e++ {
+			if j := g.ix[e]; j >= 0 && int(j) != e/k {
+				atomic.AddInt32(&cs.revStart[j+1], 1)
+			}
+		}
+	})
+	if err != nil {
+		return err
+	}
+	for v := range n {
+		cs.revStart[v+1] += cs.revStart[v]
+	}
+	copy(cs.cursor, cs.revStart[:n])
+	err = parallelFor(ctx, g.p.threads, nChunks, func(c int) {
+		for e := c * chunk * k; e < min(n, (c+1)*chunk)*k; e++ {
+			if j := g.ix[e]; j >= 0 && int(j) != e/k {
+				cs.revEdge[atomic.AddInt32(&cs.cursor[j], 1)-1] = int32(e)
+			}
+		}
+	})
+	if err != nil {
+		return err
+	}
+	iterSeed := mix(g.p.seed ^ saltCand ^ uint64(it+1)*0x9e3779b97f4a7c15)
+	err = parallelFor(ctx, g.p.threads, nChunks, func(c int) {
+		np := make([]uint64, mc)
+		op := make([]uint64, mc)
+		for v := c * chunk; v < min(n, (c+1)*chunk); v++ {
+			rev := cs.revEdge[cs.revStart[v]:cs.revStart[v+1]]
+			slices.Sort(rev) // the fill above ran in parallel
+			nc, oc := cs.newC[v*mc:(v+1)*mc], cs.oldC[v*mc:(v+1)*mc]
+			for t := range mc {
+				np[t], op[t] = math.MaxUint64, math.MaxUint64
+				nc[t], oc[t] = -1, -1
+			}
+			push := func(e int32, cand int32) {
+				pr := mix(iterSeed ^ uint64(e))
+				if g.fl[e] != 0 {
+					candPush(np, nc, pr, cand)
+				} else {
+					candPush(op, oc, pr, cand)
+				}
+			}
+			for e := int32(v * k); e < int32((v+1)*k); e++ {
+				if j := g.ix[e]; j >= 0 && int(j) != v {
+					push(e, j)
+				}
+			}
+			for _, e := range rev {
+				push(e, e/int32(k))
+			}
+			compact(nc)
+			compact(oc)
+		}
+	})
+	if err != nil {
+		return err
+	}
+	return parallelFor(ctx, g.p.threads, nChunks, func(c int) {
+		for v := c * chunk; v < min(n, (c+1)*chunk); v++ {
+			nc := cs.newC[v*mc : (v+1)*mc]
+			for e := v * k; e < (v+1)*k; e++ {
+				if g.fl[e] != 0 && slices.Contains(nc, g.ix[e]) {
+					g.fl[e] = 0
+				}
+			}
+		}
+	})
+}
+
+// candPush is pynndescent's checked_heap_push on a max-heap of priorities:
+// it keeps the lowest priorities, ignoring an index already present.
+func candPush(pr []uint64, ix []int32, p uint64, id int32) {
+	if p >= pr[0] {
+		return
+	}
+	for _, x := range ix {
+		if x == id {
+			return
+		}
+	}
+	size := len(pr)
+	i := 0
+	for {
+		c1 := 2*i + 1
+		c2 := c1 + 1
+		sw := -1
+		switch {
+		case c1 >= size:
+		case c2 >= size:
+			if pr[c1] > p {
+				sw = c1
+			}
+		case pr[c1] >= pr[c2]:
+			if p < pr[c1] {
+				sw = c1
+			}
+		default:
+			if p < pr[c2] {
+				sw = c2
+			}
+		}
+		if sw < 0 {
+			break
+		}
+		pr[i], ix[i] = pr[sw], ix[sw]
+		i = sw
+	}
+	pr[i], ix[i] = p, id
+}
+
+// compact moves the valid (non-negative) entries of ix to the front, keeping
+// their order, and fills the rest with −1.
+func compact(ix []int32) {
+	w := 0
+	for _, x := range ix {
+		if x >= 0 {
+			ix[w] = x
+			w++
+		}
+	}
+	for ; w < len(ix); w++ {
+		ix[w] = -1
+	}
+}

@@ -1,0 +1,98 @@
+package knn
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"sync"
+
+	"motif/internal/vec"
+)
+
+// space is validated data under a metric, with the distance the search
+// ranks by: squared L2 for Euclidean, 1 − dot of normalised rows (clamped at
+// 0) for Cosine.
+type space struct {
+	data   []float32
+	dim    int
+	cosine bool
+	// sq holds, under Cosine, each normalised row's squared norm as the dot
+	// kernel computes it. Dividing by √(sq_i·sq_j) makes the distance of a
+	// row to itself or to an exact duplicate exactly 0, as pynndescent's
+	// cosine gives, instead of the float32 rounding of 1 − x̂·x̂.
+	sq []float64
+}
+
+func (s *space) row(i int32) []float32 {
+	return s.data[int(i)*s.dim : (int(i)+1)*s.dim]
+}
+
+func (s *space) dist(i, j int32) float32 {
+	if s.cosine {
+		dot := float64(vec.Dot(s.row(i), s.row(j)))
+		return float32(max(0, 1-dot/math.Sqrt(s.sq[i]*s.sq[j])))
+	}
+	return vec.SquaredL2(s.row(i), s.row(j))
+}
+
+// final turns a search distance into the graph's distance.
+func (s *space) final(d float32) float32 {
+	if s.cosine {
+		return min(d, 2)
+	}
+	return float32(math.Sqrt(float64(d)))
+}
+
+// prepare checks the arguments shared by Build, Exact and Descent and returns
+// the space to search. A data length other than n·dim is a programmer error
+// and panics; everything that can come from the user's data is an error.
+func prepare(data []float32, n, dim, k int, m Metric) (*space, error) {
+	if n < 0 || dim < 1 || len(data) != n*dim {
+		panic(fmt.Sprintf("knn: data of length %d is not n×dim = %d×%d", len(data), n, dim))
+	}
+	if m != Euclidean && m != Cosine {
+		return nil, fmt.Errorf("unknown metric %v; metrics are: euclidean, cosine", m)
+	}
+	if k < 1 {
+		return nil, fmt.Errorf("k = %d neighbours; k must be at least 1", k)
+	}
+	if k > n {
+		return nil, fmt.Errorf("k = %d neighbours but only %d points; k counts the point itself and cannot exceed the number of points", k, n)
+	}
+	if int64(n)*int64(k) > math.MaxInt32 {
+		return nil, fmt.Errorf("n·k = %d·%d is too large; it must stay below 2³¹", n, k)
+	}
+	for i, v := range data {
+		if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
+			return nil, fmt.Errorf("row %d, column %d is %v; vectors must be finite", i/dim, i%dim, v)
+		}
+	}
+	s := &space{data: data, dim: dim, cosine: m == Cosine}
+	if s.cosine {
+		s.data = slices.Clone(data)
+		if zero := vec.NormalizeRows(s.data, dim); len(zero) > 0 {
+			return nil, fmt.Errorf("row %d is all zeros (%d such rows); cosine distance is undefined for zero vectors: drop those rows or use the euclidean metric", zero[0], len(zero))
+		}
+		s.sq = make([]float64, n)
+		for i := range n {
+			r := s.row(int32(i))
+			s.sq[i] = float64(vec.Dot(r, r))
+		}
+	}
+	return s, nil
+}
+
+// reporter serialises Progress calls that come from several goroutines.
+type reporter struct {
+	mu sync.Mutex
+	f  func(phase string, done, total int)
+}
+
+func (r *reporter) report(phase string, done, total int) {
+	if r.f == nil {
+		return
+	}
+	r.mu.Lock()
+	r.f(phase, done, total)
+	r.mu.Unlock()
+}
