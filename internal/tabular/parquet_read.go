@@ -48,7 +48,7 @@ type ReadOptions struct {
 // Errors name the file, and for bad values the column and 0-based row (see
 // RowError). A file that cannot be decoded reports ErrNotParquet; a file
 // without rows reports ErrNoRows.
-func ReadParquet(path string, opts ReadOptions) (t *Table, err error) {
+func ReadParquet(path string, opts ReadOptions) (*Table, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
@@ -58,14 +58,20 @@ func ReadParquet(path string, opts ReadOptions) (t *Table, err error) {
 	if err != nil {
 		return nil, err
 	}
+	return readParquet(f, st.Size(), path, opts)
+}
+
+// readParquet reads a Parquet file of size bytes from r; path names it in
+// errors.
+func readParquet(r io.ReaderAt, size int64, path string, opts ReadOptions) (t *Table, err error) {
 	// parquet-go panics on some malformed inputs; a reader of outside files
 	// must turn those into errors.
 	defer func() {
-		if r := recover(); r != nil {
-			t, err = nil, fmt.Errorf("%s: %w: decoder failed: %v", path, ErrNotParquet, r)
+		if p := recover(); p != nil {
+			t, err = nil, fmt.Errorf("%s: %w: decoder failed: %v", path, ErrNotParquet, p)
 		}
 	}()
-	pf, err := parquet.OpenFile(f, st.Size(), parquet.SkipPageIndex(true), parquet.SkipBloomFilters(true))
+	pf, err := parquet.OpenFile(r, size, parquet.SkipPageIndex(true), parquet.SkipBloomFilters(true))
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w: %w", path, ErrNotParquet, err)
 	}

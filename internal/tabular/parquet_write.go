@@ -11,8 +11,8 @@ import (
 )
 
 // rowGroupBytes is the approximate size of one row group WriteParquet
-// writes; readers such as DuckDB parallelise over row groups.
-const rowGroupBytes = 64 << 20
+// writes; readers such as DuckDB parallelise over row groups. Tests lower it.
+var rowGroupBytes = 64 << 20
 
 // WriteParquet writes t as a Snappy-compressed Parquet file that pandas,
 // polars and DuckDB read without help. Column order is kept. String, Int64,

@@ -32,10 +32,11 @@ const fixtures = [
            ['t' || (i % 3)::VARCHAR] AS tags,
            ${vec(8)}::FLOAT[] AS embedding
     FROM range(5000) t(i)`, "(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 2048)"],
-  // DOUBLE[] embeddings, snappy.
+  // DOUBLE[] embeddings and a list of integers, snappy.
   ['duckdb_double_list.parquet', `
     SELECT i::INTEGER AS id, 'img_' || i::VARCHAR || '.jpg' AS filename,
-           ${vec(8)}::DOUBLE[] AS embedding
+           ${vec(8)}::DOUBLE[] AS embedding,
+           list_transform(range(3), k -> i + k)::INTEGER[] AS counts
     FROM range(50) t(i)`, "(FORMAT parquet, COMPRESSION snappy)"],
   // Fixed-size ARRAY FLOAT[4], gzip.
   ['duckdb_array.parquet', `
