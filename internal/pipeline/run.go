@@ -1,0 +1,122 @@
+package pipeline
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+
+	"motif/internal/catalog"
+	"motif/internal/hdbscan"
+)
+
+// RunOptions chain the stages from an input file to clusters.
+type RunOptions struct {
+	Import ImportOptions
+	Map    MapOptions
+	// Cluster's MinClusterSize 0 means: sweep Sweep.MinClusterSizes first
+	// and use the recommended setting.
+	Cluster  ClusterOptions
+	Sweep    SweepOptions
+	Progress Progress
+}
+
+// RunResult says what each stage made or reused.
+type RunResult struct {
+	Set      catalog.EmbeddingSet
+	Imported bool
+	Map      catalog.Run
+	Sweep    *SweepResult
+	Cluster  catalog.Run
+	Reused   []string // the stages skipped because their result was there
+}
+
+// Run imports a file (or reuses the set already imported from it), maps it,
+// and clusters the map, skipping every stage whose result the project
+// already has with the same parameters.
+func Run(ctx context.Context, p *Project, o RunOptions) (RunResult, error) {
+	var res RunResult
+	o.Import.Progress, o.Map.Progress, o.Cluster.Progress, o.Sweep.Progress = o.Progress, o.Progress, o.Progress, o.Progress
+	imp, err := Import(ctx, p, o.Import)
+	switch {
+	case err == nil:
+		res.Set, res.Imported = imp.Set, true
+	case o.Import.Name != "" || errors.Is(err, catalog.ErrExists) || isSetExists(err):
+		// The set exists: reuse it if it came from the same file.
+		name := o.Import.Name
+		if name == "" {
+			name = defaultSetName(o.Import.Path)
+		}
+		set, lerr := p.Catalog.EmbeddingSetByName(ctx, name)
+		if lerr != nil {
+			return res, err
+		}
+		abs, _ := filepath.Abs(o.Import.Path)
+		if set.SourcePath != abs {
+			return res, fmt.Errorf("embedding set %q exists but came from %s, not %s; choose another --name", name, set.SourcePath, abs)
+		}
+		res.Set = set
+		res.Reused = append(res.Reused, "import")
+	default:
+		return res, err
+	}
+	o.Map.Set = res.Set.Name
+	if r, ok := findDone(ctx, p, catalog.KindMap, res.Set.ID, 0, mapParams(res.Set, o.Map.UMAP)); ok {
+		res.Map = r
+		res.Reused = append(res.Reused, "map")
+	} else if res.Map, err = Map(ctx, p, o.Map); err != nil {
+		return res, err
+	}
+	layout := fmt.Sprintf("layout:%d", res.Map.ID)
+	h := o.Cluster.HDBSCAN
+	if h.MinClusterSize == 0 {
+		o.Sweep.Set, o.Sweep.On = res.Set.Name, layout
+		if o.Sweep.Metric == "" {
+			o.Sweep.Metric = o.Cluster.Metric
+		}
+		if o.Sweep.HDBSCAN.MinClusterSize == 0 {
+			mcs := o.Sweep.HDBSCAN
+			mcs.MinSamples = h.MinSamples
+			o.Sweep.HDBSCAN = mcs
+		}
+		sw, err := Sweep(ctx, p, o.Sweep)
+		if err != nil {
+			return res, err
+		}
+		res.Sweep = &sw
+		if sw.Recommended < 0 {
+			return res, fmt.Errorf("the sweep found no setting with 2 or more clusters; run `motif cluster` with a smaller --min-cluster-size")
+		}
+		h.MinClusterSize = sw.Rows[sw.Recommended].MinClusterSize
+		h.MinSamples = sw.Rows[sw.Recommended].MinSamples
+	}
+	o.Cluster.Set, o.Cluster.On, o.Cluster.HDBSCAN = res.Set.Name, layout, h
+	in := &clusterInput{set: res.Set, on: layout, parent: res.Map.ID, metric: hdbscan.Euclidean}
+	if o.Cluster.Metric == "cosine" {
+		in.metric = hdbscan.Cosine
+	}
+	if r, ok := findDone(ctx, p, catalog.KindCluster, res.Set.ID, res.Map.ID, in.params(withMetric(h, in.metric))); ok {
+		res.Cluster = r
+		res.Reused = append(res.Reused, "cluster")
+		return res, nil
+	}
+	res.Cluster, _, err = Cluster(ctx, p, o.Cluster)
+	return res, err
+}
+
+func withMetric(h hdbscan.Options, m hdbscan.Metric) hdbscan.Options {
+	h.Metric = m
+	return h
+}
+
+func isSetExists(err error) bool {
+	var e *setExistsError
+	return errors.As(err, &e)
+}
+
+// setExistsError is returned by Import when the set name is taken.
+type setExistsError struct{ name, dir string }
+
+func (e *setExistsError) Error() string {
+	return fmt.Sprintf("embedding set %q already exists in %s; choose another with --name", e.name, e.dir)
+}
