@@ -148,7 +148,12 @@ func (c contingency) expectedMutualInfo() float64 {
 	}
 	N := int64(c.n)
 	nf := float64(N)
-	lgamma := func(x float64) float64 { v, _ := math.Lgamma(x); return v }
+	// Every log-gamma argument is an integer in [1, N+1]: tabulate
+	// logFact[k] = lgamma(k+1) = log k! once.
+	logFact := make([]float64, N+1)
+	for k := range logFact {
+		logFact[k], _ = math.Lgamma(float64(k) + 1)
+	}
 	var maxSize int64
 	for _, s := range c.rows {
 		maxSize = max(maxSize, s)
@@ -160,19 +165,18 @@ func (c contingency) expectedMutualInfo() float64 {
 	term1 := make([]float64, maxSize+1)
 	logNnij := make([]float64, maxSize+1)
 	glnNnij := make([]float64, maxSize+1)
-	glnN := lgamma(nf + 1)
 	for v := int64(1); v <= maxSize; v++ {
 		term1[v] = float64(v) / nf
 		logNnij[v] = math.Log(nf) + math.Log(float64(v))
-		glnNnij[v] = lgamma(float64(v)+1) + glnN
+		glnNnij[v] = logFact[v] + logFact[N]
 	}
 	type side struct{ log, gln, glnN []float64 }
 	prep := func(sizes []int64) side {
 		s := side{make([]float64, len(sizes)), make([]float64, len(sizes)), make([]float64, len(sizes))}
 		for k, v := range sizes {
 			s.log[k] = math.Log(float64(v))
-			s.gln[k] = lgamma(float64(v) + 1)
-			s.glnN[k] = lgamma(float64(N-v) + 1)
+			s.gln[k] = logFact[v]
+			s.glnN[k] = logFact[N-v]
 		}
 		return s
 	}
@@ -183,8 +187,7 @@ func (c contingency) expectedMutualInfo() float64 {
 			base := A.gln[i] + B.gln[j] + A.glnN[i] + B.glnN[j]
 			for nij := max(1, ai-N+bj); nij <= min(ai, bj); nij++ {
 				term2 := logNnij[nij] - A.log[i] - B.log[j]
-				gln := base - glnNnij[nij] - lgamma(float64(ai-nij)+1) -
-					lgamma(float64(bj-nij)+1) - lgamma(float64(N-ai-bj+nij)+1)
+				gln := base - glnNnij[nij] - logFact[ai-nij] - logFact[bj-nij] - logFact[N-ai-bj+nij]
 				emi += term1[nij] * term2 * math.Exp(gln)
 			}
 		}

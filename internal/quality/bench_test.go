@@ -1,0 +1,68 @@
+package quality
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"testing"
+)
+
+func BenchmarkSilhouette(b *testing.B) {
+	for _, bc := range []struct {
+		n, dim, k, sample int
+		metric            Metric
+	}{
+		{20_000, 2, 40, 0, Euclidean},
+		{5_000, 768, 20, 0, Cosine},
+		{40_000, 768, 20, 3_000, Cosine},
+	} {
+		b.Run(fmt.Sprintf("n=%d/dim=%d/%v/sample=%d", bc.n, bc.dim, bc.metric, bc.sample), func(b *testing.B) {
+			rng := rand.New(rand.NewPCG(1, 1))
+			data, labels := randomBlobs(rng, bc.n, bc.dim, bc.k, 2)
+			opts := SilhouetteOptions{SampleSize: bc.sample}
+			for b.Loop() {
+				if _, err := Silhouette(context.Background(), data, bc.n, bc.dim, labels, bc.metric, opts); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+func BenchmarkNeighborPreservation(b *testing.B) {
+	for _, bc := range []struct {
+		n, dim, k, queries int
+	}{
+		{5_000, 768, 15, 0},
+		{40_000, 768, 15, 3_000},
+	} {
+		b.Run(fmt.Sprintf("n=%d/dim=%d/k=%d/queries=%d", bc.n, bc.dim, bc.k, bc.queries), func(b *testing.B) {
+			rng := rand.New(rand.NewPCG(2, 2))
+			high, _ := randomBlobs(rng, bc.n, bc.dim, 20, 2)
+			low, _ := randomBlobs(rng, bc.n, 2, 20, 2)
+			opts := NeighborOptions{Queries: bc.queries}
+			for b.Loop() {
+				if _, err := NeighborPreservation(context.Background(), high, bc.dim, low, 2, bc.n, bc.k, Cosine, opts); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+func BenchmarkAdjustedMutualInfo(b *testing.B) {
+	rng := rand.New(rand.NewPCG(3, 3))
+	const n = 40_000
+	a := make([]int32, n)
+	c := make([]int32, n)
+	for i := range a {
+		a[i] = int32(rng.IntN(200)) - 1
+		c[i] = a[i]
+		if rng.Float64() < 0.3 {
+			c[i] = int32(rng.IntN(250)) - 1
+		}
+	}
+	for b.Loop() {
+		AdjustedMutualInfo(a, c)
+	}
+}
