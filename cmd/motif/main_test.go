@@ -2,8 +2,8 @@ package main
 
 import (
 	"bytes"
-	"math/rand/v2"
 	"context"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
