@@ -3,8 +3,10 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"math/rand/v2"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -162,4 +164,54 @@ func itoa(i int) string {
 		b = append([]byte{byte('0' + i%10)}, b...)
 	}
 	return string(b)
+}
+
+// TestExportLoadsInDuckDB checks the Parquet export in another engine,
+// DuckDB, when CI has installed it (.ci/duckdb); elsewhere it skips.
+func TestExportLoadsInDuckDB(t *testing.T) {
+	script, _ := filepath.Abs("../../.ci/duckdb/check-parquet.mjs")
+	if _, err := os.Stat(filepath.Join(filepath.Dir(script), "node_modules", "@duckdb", "node-api")); err != nil {
+		t.Skip("DuckDB for node is not installed; .ci/run installs it with npm")
+	}
+	if _, err := exec.LookPath("node"); err != nil {
+		t.Skip("node is not installed")
+	}
+	dir := t.TempDir()
+	t.Setenv("MOTIF_PROJECT", filepath.Join(dir, "proj"))
+	src := filepath.Join(dir, "seed.parquet")
+	const n, dim = 50, 4
+	vec := make([]float32, n*dim)
+	ids := make([]string, n)
+	for i := range vec {
+		vec[i] = float32(i%7) - 3
+	}
+	for i := range ids {
+		ids[i] = "id-" + itoa(i)
+	}
+	if err := tabular.WriteParquet(src, &tabular.Table{Rows: n, Columns: []*tabular.Column{
+		{Name: "id", Type: tabular.String, Strings: ids},
+		{Name: "embedding", Type: tabular.Vector, Vectors: vec, Dim: dim},
+	}}); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "out.parquet")
+	for _, args := range [][]string{{"import", src}, {"export", "--vectors", out}} {
+		if code, o, e := motif(t, args...); code != exitOK {
+			t.Fatalf("motif %q = %d: %s%s", args, code, o, e)
+		}
+	}
+	got, err := exec.Command("node", script, out).CombinedOutput()
+	if err != nil {
+		t.Fatalf("DuckDB could not read %s: %v\n%s", out, err, got)
+	}
+	var res struct {
+		Rows  int
+		Types map[string]string
+	}
+	if err := json.Unmarshal(got, &res); err != nil {
+		t.Fatalf("check-parquet output %q: %v", got, err)
+	}
+	if res.Rows != n || res.Types["id"] != "VARCHAR" || res.Types["embedding"] != "FLOAT[]" {
+		t.Errorf("DuckDB sees %d rows, types %v; want %d rows, id VARCHAR, embedding FLOAT[]", res.Rows, res.Types, n)
+	}
 }
