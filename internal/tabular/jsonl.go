@@ -36,7 +36,7 @@ const (
 	jNumber             // text holds the number as written
 	jBool               // text holds "true" or "false"
 	jVector             // a non-empty array of numbers, in vecs
-	jBadVec             // an array of numbers with a null element; err says which
+	jBadVec             // an array of numbers with a null or out-of-range element; errs says which
 	jEmpty              // an empty array; text holds its JSON
 	jOther              // text holds the raw JSON (object, other array)
 )
@@ -169,7 +169,7 @@ func addJSONCell(c *jsonColumn, raw json.RawMessage) {
 		case isList && !errors.Is(err, errNullElement) && bytes.Equal(bytes.Join(bytes.Fields(raw), nil), []byte("[]")):
 			kind, text = jEmpty, string(raw)
 			c.vecs = c.vecs[:off]
-		case isList && errors.Is(err, errNullElement):
+		case isList && (errors.Is(err, errNullElement) || errors.Is(err, ErrNonFinite)):
 			kind = jBadVec
 			c.vecs = c.vecs[:off]
 			if c.errs == nil {
