@@ -1,0 +1,60 @@
+// Package umap lays out a k-nearest-neighbour graph in a few dimensions with
+// UMAP (McInnes, Healy & Melville, "UMAP: Uniform Manifold Approximation and
+// Projection for Dimension Reduction", 2018), following umap-learn 0.5
+// (umap/umap_.py, umap/layouts.py, umap/spectral.py) step by step:
+//
+//   - FindAB fits the low-dimensional membership curve 1/(1 + a·d^(2b)) to
+//     MinDist and Spread (find_ab_params).
+//   - smooth_knn_dist finds ρ_i and σ_i per point (64-step binary search to
+//     log2 k, local connectivity with interpolation, σ floored at 1e-3 of the
+//     mean distance); memberships exp(−(d − ρ)/σ) form a sparse directed graph
+//     that is symmetrised by the fuzzy union A + Aᵀ − A∘Aᵀ (or a mix with the
+//     intersection, SetOpMixRatio). The graph is kept in CSR form; nothing is
+//     ever n×n.
+//   - Edges lighter than max/NEpochs are dropped, and the layout starts from
+//     the eigenvectors 2..dim+1 of the normalised Laplacian, computed with a
+//     thick-restart Lanczos solver (sparse, full reorthogonalisation, the
+//     trivial √degree eigenvector locked), or from uniform noise.
+//     Disconnected graphs are laid out per component and the components
+//     placed by multi_component_layout's meta-embedding. The start is scaled
+//     to max |coordinate| 10, jittered with N(0, 10⁻⁴) noise and rescaled to
+//     [0, 10] per dimension.
+//   - Stochastic gradient descent (optimize_layout_euclidean): each edge is
+//     sampled every max(w)/w epochs with (n − next)/period negative samples
+//     at rate NegativeSampleRate, gradients clipped to ±4, learning rate
+//     decaying linearly to 0.
+//
+// # Deterministic parallel optimisation
+//
+// umap-learn runs its SGD single-threaded when a seed is given (so that the
+// result is reproducible) and as Hogwild (racy, unreproducible) otherwise.
+// This package is reproducible AND parallel, with results that depend on the
+// seed only, not on the thread count or the scheduling:
+//
+//   - Edges are grouped by their head vertex (the rows of the symmetric CSR
+//     graph). In an epoch, the goroutines take blocks of head vertices; the
+//     per-edge sampling state belongs to the head, so no two goroutines share
+//     it.
+//   - Each vertex is written only while its own edges are processed, and
+//     reads of every other vertex come from a snapshot of the layout taken at
+//     the start of the epoch. A vertex's own updates compound within the
+//     epoch, in the fixed order of its edges, as in the sequential algorithm.
+//   - umap-learn moves both ends of a sampled edge (move_other). The graph
+//     is symmetric, so (j, k) and (k, j) are due in the same epochs; here
+//     vertex j takes both of its pulls, as head of (j, k) and as tail of
+//     (k, j), while processing (j, k), and k likewise while processing
+//     (k, j). Each vertex gets the same number of attractive and repulsive
+//     steps per epoch as in umap-learn.
+//   - Negative samples of vertex j in epoch e are drawn from a SplitMix64
+//     stream keyed by (seed, e, j).
+//
+// The difference from the sequential algorithm is that, within an epoch, a
+// vertex sees its neighbours where they were at the start of the epoch
+// rather than partly updated — the same staleness Hogwild has, but fixed.
+// The layout quality (trustworthiness) matches umap-learn's; see the tests
+// and bench/RESULTS.md.
+//
+// Random streams are Go's, not NumPy's, so layouts are not bit-identical to
+// umap-learn's; the deterministic parts (a, b, σ, ρ, the fuzzy graph, the
+// spectral initialisation up to sign) agree with it to float32 precision.
+package umap
