@@ -66,3 +66,22 @@ func BenchmarkAdjustedMutualInfo(b *testing.B) {
 		AdjustedMutualInfo(a, c)
 	}
 }
+
+func BenchmarkDBCV(b *testing.B) {
+	for _, bc := range []struct {
+		n, dim, k int
+	}{
+		{20_000, 2, 40},
+		{5_000, 2, 2},
+	} {
+		b.Run(fmt.Sprintf("n=%d/dim=%d/clusters=%d", bc.n, bc.dim, bc.k), func(b *testing.B) {
+			rng := rand.New(rand.NewPCG(4, 4))
+			data, labels := randomBlobs(rng, bc.n, bc.dim, bc.k, 1)
+			for b.Loop() {
+				if _, err := DBCV(context.Background(), data, bc.n, bc.dim, labels, Euclidean, DBCVOptions{}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

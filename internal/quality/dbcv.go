@@ -102,15 +102,18 @@ func DBCV(ctx context.Context, data []float32, n, dim int, labels []int32, metri
 	if opts.Progress != nil {
 		progress = func(done int) { opts.Progress("dbcv", offset+done, steps) }
 	}
-	err := parallelBlocks(ctx, opts.Threads, len(present), func(_, b int) {
-		clusters[present[b]].build(dim)
-	}, progress)
-	if err != nil {
-		return Validity{}, fmt.Errorf("dbcv: %w", err)
+	// Clusters one after another, each using every thread inside.
+	for b, c := range present {
+		if err := clusters[c].build(ctx, opts.Threads); err != nil {
+			return Validity{}, fmt.Errorf("dbcv: %w", err)
+		}
+		if progress != nil {
+			progress(b + 1)
+		}
 	}
 	offset = len(present)
 	sep := make([]float64, len(pairs))
-	err = parallelBlocks(ctx, opts.Threads, len(pairs), func(_, b int) {
+	err := parallelBlocks(ctx, opts.Threads, len(pairs), func(_, b int) {
 		sep[b] = separation(&clusters[pairs[b].a], &clusters[pairs[b].b])
 	}, progress)
 	if err != nil {
@@ -151,33 +154,44 @@ func (c *dbcvCluster) mreach(i, j int) float64 {
 	return math.Max(math.Max(c.pts.dist(i, j), c.core[i]), c.core[j])
 }
 
+// dbcvRows is the number of rows of a cluster one worker takes at a time.
+const dbcvRows = 32
+
 // build computes the core distances, the minimum spanning tree, its
 // internal vertices and the density sparseness.
-func (c *dbcvCluster) build(dim int) {
+func (c *dbcvCluster) build(ctx context.Context, threads int) error {
+	dim := c.pts.dim
 	m := len(c.pts.data) / dim
-	d := float64(dim)
+	blocks := (m + dbcvRows - 1) / dbcvRows
 
 	// All-points core distances.
 	c.core = make([]float64, m)
-	var total float64
-	for i := range m {
-		var s float64
-		for j := range m {
-			if j == i {
-				continue
+	err := parallelBlocks(ctx, threads, blocks, func(_, b int) {
+		for i := b * dbcvRows; i < min((b+1)*dbcvRows, m); i++ {
+			var s float64
+			for j := range m {
+				if j == i {
+					continue
+				}
+				if dij := c.pts.dist(i, j); dij != 0 {
+					s += powInt(1/dij, dim)
+				}
 			}
-			if dij := c.pts.dist(i, j); dij != 0 {
-				s += math.Pow(1/dij, d)
-			}
+			c.core[i] = s / float64(m-1)
 		}
-		c.core[i] = s / float64(m-1)
-		total += c.core[i]
+	}, nil)
+	if err != nil {
+		return err
+	}
+	var total float64
+	for _, v := range c.core {
+		total += v
 	}
 	for i := range c.core {
 		if total == 0 {
 			c.core[i] = 0
 		} else {
-			c.core[i] = math.Pow(c.core[i], -1/d)
+			c.core[i] = math.Pow(c.core[i], -1/float64(dim))
 		}
 	}
 
@@ -218,25 +232,31 @@ func (c *dbcvCluster) build(dim int) {
 	// earlier vertex whose mutual reachability to it is numpy.isclose to
 	// the edge weight.
 	parent := make([]int, m)
+	rank := make([]int, m) // position of each vertex in order
+	for x, v := range order {
+		rank[v] = x
+	}
 	if m > 1 {
 		parent[order[1]] = order[0]
 	}
-	inTree := make([]bool, m)
-	inTree[order[0]] = true
-	if m > 1 {
-		inTree[order[1]] = true
-	}
-	for x := 2; x < m; x++ {
-		v := order[x]
-		w := weight[v]
-		parent[v] = -1
-		for u := range m {
-			if inTree[u] && math.Abs(c.mreach(v, u)-w) <= 1e-8+1e-5*math.Abs(w) {
-				parent[v] = u
-				break
+	err = parallelBlocks(ctx, threads, blocks, func(_, b int) {
+		for x := max(2, b*dbcvRows); x < min((b+1)*dbcvRows, m); x++ {
+			v := order[x]
+			w := weight[v]
+			parent[v] = -1
+			for u := range m {
+				if rank[u] < x && math.Abs(c.mreach(v, u)-w) <= 1e-8+1e-5*math.Abs(w) {
+					parent[v] = u
+					break
+				}
+			}
+			if parent[v] < 0 { // unreachable: Prim's own parent qualifies
+				panic("quality: dbcv: no tree vertex at the edge weight")
 			}
 		}
-		inTree[v] = true
+	}, nil)
+	if err != nil {
+		return err
 	}
 
 	degree := make([]int, m)
@@ -263,6 +283,7 @@ func (c *dbcvCluster) build(dim int) {
 			c.sparseness = math.Max(c.sparseness, weight[v])
 		}
 	}
+	return nil
 }
 
 // separation returns the density separation of two clusters: the smallest
@@ -286,4 +307,18 @@ func separation(a, b *dbcvCluster) float64 {
 		}
 	}
 	return best
+}
+
+// powInt returns x^k for k ≥ 0 by repeated squaring (within a few ulps of
+// math.Pow, overflowing to +Inf and underflowing to 0 as it does).
+func powInt(x float64, k int) float64 {
+	r := 1.0
+	for k > 0 {
+		if k&1 == 1 {
+			r *= x
+		}
+		x *= x
+		k >>= 1
+	}
+	return r
 }

@@ -78,6 +78,8 @@ func (p *points) dist(i, j int) float64 {
 	return math.Sqrt(sqDist64(p.row(i), p.row(j)))
 }
 
+func sqrt(x float64) float64 { return math.Sqrt(x) }
+
 // cosineDist turns a cosine similarity into a distance clamped to [0, 2].
 func cosineDist(sim float64) float64 {
 	d := 1 - sim

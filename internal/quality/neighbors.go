@@ -88,6 +88,9 @@ func NeighborPreservation(ctx context.Context, high []float32, highDim int, low 
 			highNN:     make([]int, 0, k),
 			thresholds: make([]rankedDist, 0, k),
 			hist:       make([]int, k+1),
+			highTile:   newTile(neighborTile, highDim),
+			lowTile:    newTile(neighborTile, lowDim),
+			out:        make([]float64, neighborTile),
 		}
 	}
 	var progress func(int)
@@ -97,8 +100,8 @@ func NeighborPreservation(ctx context.Context, high []float32, highDim int, low 
 	err := parallelBlocks(ctx, workers, tiles, func(w, t int) {
 		s := &ws[w]
 		tile := queries[t*neighborTile : min((t+1)*neighborTile, m)]
-		hp.distRows(s.dh, tile)
-		lp.distRows(s.dl, tile)
+		hp.distRows(s.dh, tile, s.highTile, s.out)
+		lp.distRows(s.dl, tile, s.lowTile, s.out)
 		for q, i := range tile {
 			dh := s.dh[q*n : (q+1)*n]
 			dl := s.dl[q*n : (q+1)*n]
@@ -136,6 +139,9 @@ type neighborScratch struct {
 	thresholds      []rankedDist
 	hist            []int
 	penalty, shared int64 // running totals
+	highTile        *tile
+	lowTile         *tile
+	out             []float64
 }
 
 // rankPenalty returns Σ (r(i, j) − k) over the low-space neighbours j of i
@@ -210,25 +216,21 @@ type rankedDist struct {
 
 func (a rankedDist) less(b rankedDist) bool { return a.d < b.d || (a.d == b.d && a.j < b.j) }
 
-// distRows fills dst[q*n:(q+1)*n] with the distances from point tile[q] to
-// every point; the entry of the point itself is +Inf.
-func (p *points) distRows(dst []float64, tile []int) {
+// distRows fills dst[q*n:(q+1)*n] with the distances from point rows[q] to
+// every point; the entry of the point itself is +Inf. t and out are scratch
+// for len(rows) queries.
+func (p *points) distRows(dst []float64, rows []int, t *tile, out []float64) {
 	n := len(p.data) / p.dim
-	dim := p.dim
+	t.load(p, rows)
+	out = out[:len(rows)]
 	for j := range n {
-		y := p.data[j*dim : (j+1)*dim]
-		for q, i := range tile {
-			var d float64
-			switch {
-			case i == j:
-				d = math.Inf(1)
-			case p.metric == Cosine:
-				d = cosineDist(dot64(p.data[i*dim:(i+1)*dim], y) * p.inv[i] * p.inv[j])
-			default:
-				d = math.Sqrt(sqDist64(p.data[i*dim:(i+1)*dim], y))
-			}
+		t.dists(out, p, j)
+		for q, d := range out {
 			dst[q*n+j] = d
 		}
+	}
+	for q, i := range rows {
+		dst[q*n+i] = math.Inf(1)
 	}
 }
 

@@ -113,21 +113,36 @@ func silhouetteSamples(ctx context.Context, data []float32, n, dim int, labels [
 	out := make([]float64, n)
 	tiles := (n + silhouetteTile - 1) / silhouetteTile
 	workers := threadCount(opts.Threads, tiles)
-	scratch := make([][silhouetteTile]float64, workers)
+	type scratch struct {
+		sums, dists [silhouetteTile]float64
+		rows        [silhouetteTile]int
+		tile        *tile
+	}
+	ws := make([]scratch, workers)
+	for w := range ws {
+		ws[w].tile = newTile(silhouetteTile, dim)
+	}
 	var progress func(int)
 	if opts.Progress != nil {
 		progress = func(done int) { opts.Progress("silhouette", min(done*silhouetteTile, n), n) }
 	}
 	err := parallelBlocks(ctx, workers, tiles, func(w, t int) {
 		lo, hi := t*silhouetteTile, min((t+1)*silhouetteTile, n)
-		sums := &scratch[w]
+		s := &ws[w]
+		sums := &s.sums
+		if dim != 2 || metric != Euclidean {
+			for r := range hi - lo {
+				s.rows[r] = lo + r
+			}
+			s.tile.load(pts, s.rows[:hi-lo])
+		}
 		var a, b [silhouetteTile]float64
 		for r := range hi - lo {
 			b[r] = math.Inf(1)
 		}
 		for c := range k {
 			clear(sums[:])
-			pts.sumDists(sums[:hi-lo], lo, start[c], start[c+1])
+			pts.sumDists(sums[:hi-lo], lo, start[c], start[c+1], s.tile, s.dists[:hi-lo])
 			m := float64(counts[c])
 			for r := range hi - lo {
 				if cluster[lo+r] == c {
@@ -157,21 +172,10 @@ func silhouetteSamples(ctx context.Context, data []float32, n, dim int, labels [
 }
 
 // sumDists adds to sums[r] the distances from point lo+r to every point in
-// [from, to), skipping the point itself.
-func (p *points) sumDists(sums []float64, lo, from, to int) {
-	dim := p.dim
-	switch {
-	case p.metric == Cosine:
-		for j := from; j < to; j++ {
-			y := p.data[j*dim : (j+1)*dim]
-			inv := p.inv[j]
-			for r := range sums {
-				if i := lo + r; i != j {
-					sums[r] += cosineDist(dot64(p.data[i*dim:(i+1)*dim], y) * p.inv[i] * inv)
-				}
-			}
-		}
-	case dim == 2:
+// [from, to), skipping the point itself. Outside the 2-D Euclidean case the
+// points lo.. must be loaded in t; dists is scratch of len(sums).
+func (p *points) sumDists(sums []float64, lo, from, to int, t *tile, dists []float64) {
+	if p.dim == 2 && p.metric == Euclidean {
 		for j := from; j < to; j++ {
 			y0, y1 := float64(p.data[2*j]), float64(p.data[2*j+1])
 			for r := range sums {
@@ -181,13 +185,13 @@ func (p *points) sumDists(sums []float64, lo, from, to int) {
 				sums[r] += math.Sqrt(d0*d0 + d1*d1) // 0 for i == j
 			}
 		}
-	default:
-		for j := from; j < to; j++ {
-			y := p.data[j*dim : (j+1)*dim]
-			for r := range sums {
-				if i := lo + r; i != j {
-					sums[r] += math.Sqrt(sqDist64(p.data[i*dim:(i+1)*dim], y))
-				}
+		return
+	}
+	for j := from; j < to; j++ {
+		t.dists(dists, p, j)
+		for r, d := range dists {
+			if lo+r != j {
+				sums[r] += d
 			}
 		}
 	}
