@@ -62,6 +62,25 @@ func rankLabels(labels []int32) ([]int, []int64) {
 	return ids, sizes
 }
 
+// Clustered returns copies of truth and labels that keep only the points
+// whose labels entry is not negative (not HDBSCAN noise), for scoring a
+// clustering against reference classes on the points it clustered, as
+// umap-learn's clustering guide reports ARI and AMI. It panics if the
+// lengths differ.
+func Clustered(truth, labels []int32) ([]int32, []int32) {
+	if len(truth) != len(labels) {
+		panic(fmt.Sprintf("quality: Clustered: len(truth) = %d, len(labels) = %d, want equal lengths", len(truth), len(labels)))
+	}
+	var t, l []int32
+	for i, v := range labels {
+		if v >= 0 {
+			t = append(t, truth[i])
+			l = append(l, v)
+		}
+	}
+	return t, l
+}
+
 // AdjustedRand returns the adjusted Rand index of two labelings of the same
 // points, as scikit-learn's sklearn.metrics.adjusted_rand_score: from the
 // pair confusion matrix (tn, fp, fn, tp), 1 if fn = fp = 0, else

@@ -205,3 +205,10 @@ func TestAgreementLarge(t *testing.T) {
 		t.Errorf("AdjustedRand(200k points) = %.17g, want %.17g", got, want)
 	}
 }
+
+func TestClustered(t *testing.T) {
+	truth, labels := Clustered([]int32{1, 2, 3, 4}, []int32{-1, 0, -1, 5})
+	if len(truth) != 2 || truth[0] != 2 || truth[1] != 4 || labels[0] != 0 || labels[1] != 5 {
+		t.Errorf("Clustered(...) = %v, %v, want [2 4], [0 5]", truth, labels)
+	}
+}
