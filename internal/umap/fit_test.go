@@ -83,34 +83,20 @@ func TestFitFashionQuality(t *testing.T) {
 			phases = append(phases, p)
 		}
 	}}
-	var tws []float64
-	var first []float32
-	for _, seed := range []int64{42, 7} {
-		opts.Seed = seed
-		res, err := Fit(ctx, x, n, 784, opts)
-		if err != nil {
-			t.Fatalf("Fit(...) error: %v", err)
-		}
-		if res.NEpochs != 500 || res.Components != 1 || res.Init != "spectral" || res.Dim != 2 {
-			t.Errorf("Fit(...) = NEpochs %d, Components %d, Init %q, Dim %d; want 500, 1, spectral, 2", res.NEpochs, res.Components, res.Init, res.Dim)
-		}
-		tw, err := quality.Trustworthiness(ctx, x, 784, res.Embedding, 2, n, 15, quality.Cosine, quality.NeighborOptions{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Logf("seed %d: trustworthiness@15 = %.4f (umap-learn mean %.4f)", seed, tw, want)
-		if tw < want-0.01 {
-			t.Errorf("Fit(seed %d) trustworthiness@15 = %.4f, want ≥ %.4f (umap-learn %.4f − 0.01)", seed, tw, want-0.01, want)
-		}
-		tws = append(tws, tw)
-		if first == nil {
-			first = res.Embedding
-		} else if bytes.Equal(floatBytes(first), floatBytes(res.Embedding)) {
-			t.Errorf("Fit(...) with seeds 42 and 7 gave the same layout")
-		}
+	res, err := Fit(ctx, x, n, 784, opts)
+	if err != nil {
+		t.Fatalf("Fit(...) error: %v", err)
 	}
-	if math.Abs(tws[0]-tws[1]) > 0.01 {
-		t.Errorf("trustworthiness differs by seed: %.4f vs %.4f", tws[0], tws[1])
+	if res.NEpochs != 500 || res.Components != 1 || res.Init != "spectral" || res.Dim != 2 {
+		t.Errorf("Fit(...) = NEpochs %d, Components %d, Init %q, Dim %d; want 500, 1, spectral, 2", res.NEpochs, res.Components, res.Init, res.Dim)
+	}
+	tw, err := quality.Trustworthiness(ctx, x, 784, res.Embedding, 2, n, 15, quality.Cosine, quality.NeighborOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("trustworthiness@15 = %.4f (umap-learn mean over 3 seeds %.4f)", tw, want)
+	if tw < want-0.01 {
+		t.Errorf("Fit(...) trustworthiness@15 = %.4f, want ≥ %.4f (umap-learn %.4f − 0.01)", tw, want-0.01, want)
 	}
 	if got := strings.Join(phases[:4], ","); got != "knn,graph,init,epochs" {
 		t.Errorf("Fit(...) phases = %s, want knn,graph,init,epochs", got)
@@ -140,13 +126,28 @@ func TestFitDeterministic(t *testing.T) {
 			t.Errorf("Fit(Threads: %d) layout differs from Fit(Threads: 1) with the same seed", threads)
 		}
 	}
-	res, err := Fit(ctx, x, n, dim, Options{Seed: 4, NEpochs: 60})
-	if err != nil {
-		t.Fatal(err)
+	// A different seed gives a different layout of the same quality.
+	var tws []float64
+	var layouts [][]byte
+	for _, seed := range []int64{3, 4} {
+		res, err := Fit(ctx, x, n, dim, Options{Seed: seed, NEpochs: 200})
+		if err != nil {
+			t.Fatal(err)
+		}
+		tw, err := quality.Trustworthiness(ctx, x, dim, res.Embedding, 2, n, 15, quality.Euclidean, quality.NeighborOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		tws = append(tws, tw)
+		layouts = append(layouts, floatBytes(res.Embedding))
 	}
-	if bytes.Equal(floatBytes(res.Embedding), ref) {
+	if bytes.Equal(layouts[0], layouts[1]) {
 		t.Errorf("Fit(...) with seeds 3 and 4 gave the same layout")
 	}
+	if math.Abs(tws[0]-tws[1]) > 0.01 || tws[0] < 0.9 {
+		t.Errorf("Fit(...) trustworthiness@15 with seeds 3 and 4 = %.4f, %.4f; want equal within 0.01 and ≥ 0.9", tws[0], tws[1])
+	}
+	t.Logf("trustworthiness@15 with seeds 3, 4: %.4f, %.4f", tws[0], tws[1])
 }
 
 func TestFitOptions(t *testing.T) {
@@ -205,8 +206,8 @@ func TestFitSmallAndDuplicates(t *testing.T) {
 	dup := make([]float32, 0, 2*len(x))
 	for i := range n {
 		dup = append(dup, x[i*dim:(i+1)*dim]...)
-		if i%3 == 0 {
-			for range 20 {
+		if i%5 == 0 {
+			for range 10 {
 				dup = append(dup, x[i*dim:(i+1)*dim]...)
 			}
 		}

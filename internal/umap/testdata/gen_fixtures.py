@@ -33,11 +33,13 @@ with open("ab.csv", "w") as f:
         f.write("%g,%g,%.12g,%.12g\n" % (spread, min_dist, a, b))
 
 
-def fuzzy_fixture(prefix, x, k, metric, local_connectivity=1.0, set_op_mix_ratio=1.0):
+def fuzzy_fixture(prefix, x, k, metric, local_connectivity=1.0, set_op_mix_ratio=1.0,
+                  write_data=True):
     """kNN graph, sigma/rho, fuzzy graph and spectral layout of x."""
     rs = np.random.RandomState(0)
     idx, dst, _ = nearest_neighbors(x, k, metric, {}, metric == "cosine", rs)
-    write_matrix(prefix + "_data.csv", x)
+    if write_data:
+        write_matrix(prefix + "_data.csv", x)
     write_matrix(prefix + "_knn_indices.csv", idx, "%d")
     write_matrix(prefix + "_knn_dists.csv", dst)
     sig, rho = smooth_knn_dist(dst.astype(np.float32), float(k),
@@ -64,7 +66,8 @@ h = 20 * rng.random(600)
 roll = np.c_[t * np.cos(t), h, t * np.sin(t)]
 x = np.c_[roll, 0.3 * rng.standard_normal((600, 7))].astype(np.float32)
 fuzzy_fixture("roll", x, 15, "euclidean")
-fuzzy_fixture("roll_lc", x, 10, "euclidean", local_connectivity=1.5, set_op_mix_ratio=0.6)
+fuzzy_fixture("roll_lc", x, 10, "euclidean", local_connectivity=1.5, set_op_mix_ratio=0.6,
+              write_data=False)  # same points as roll_data.csv
 
 # 3. Six well-separated blobs (disconnected graph) under cosine, 6 × 60 points.
 centres = 8 * rng.standard_normal((6, 12))
