@@ -24,13 +24,13 @@ func sweepSVG(w io.Writer, rows []SweepRow, rec int) error {
 		{"silhouette", func(r SweepRow) float64 { return r.Silhouette }},
 		{"relative validity", func(r SweepRow) float64 { return r.RelativeValidity }},
 	}
-	const pw, ph, left, top, gap = 420.0, 150.0, 60.0, 30.0, 40.0
+	const pw, ph, left, top, gap = 420.0, 150.0, 60.0, 50.0, 40.0
 	width := left + pw + 30
 	height := top + float64(len(measures))*(ph+gap) + 20
 	var b strings.Builder
 	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" width="%.0f" height="%.0f" font-family="sans-serif" font-size="11">`+"\n", width, height)
 	fmt.Fprintf(&b, `<rect width="100%%" height="100%%" fill="white"/>`+"\n")
-	fmt.Fprintf(&b, `<text x="%.0f" y="18" font-size="13">HDBSCAN sweep over min_cluster_size</text>`+"\n", left)
+	fmt.Fprintf(&b, `<text x="%.0f" y="20" font-size="13">HDBSCAN sweep over min_cluster_size</text>`+"\n", left)
 	xmin, xmax := math.Inf(1), math.Inf(-1)
 	var samples []int
 	for _, r := range rows {
