@@ -13,6 +13,7 @@ func BenchmarkSilhouette(b *testing.B) {
 		metric            Metric
 	}{
 		{20_000, 2, 40, 0, Euclidean},
+		{40_000, 2, 400, 0, Euclidean},
 		{5_000, 768, 20, 0, Cosine},
 		{40_000, 768, 20, 3_000, Cosine},
 	} {

@@ -130,12 +130,10 @@ func silhouetteSamples(ctx context.Context, data []float32, n, dim int, labels [
 		lo, hi := t*silhouetteTile, min((t+1)*silhouetteTile, n)
 		s := &ws[w]
 		sums := &s.sums
-		if dim != 2 || metric != Euclidean {
-			for r := range hi - lo {
-				s.rows[r] = lo + r
-			}
-			s.tile.load(pts, s.rows[:hi-lo])
+		for r := range hi - lo {
+			s.rows[r] = lo + r
 		}
+		s.tile.load(pts, s.rows[:hi-lo])
 		var a, b [silhouetteTile]float64
 		for r := range hi - lo {
 			b[r] = math.Inf(1)
@@ -172,17 +170,17 @@ func silhouetteSamples(ctx context.Context, data []float32, n, dim int, labels [
 }
 
 // sumDists adds to sums[r] the distances from point lo+r to every point in
-// [from, to), skipping the point itself. Outside the 2-D Euclidean case the
-// points lo.. must be loaded in t; dists is scratch of len(sums).
+// [from, to), skipping the point itself. The points lo.. must be loaded in
+// t; dists is scratch of len(sums).
 func (p *points) sumDists(sums []float64, lo, from, to int, t *tile, dists []float64) {
 	if p.dim == 2 && p.metric == Euclidean {
+		xs := t.xs[:2*len(sums)]
 		for j := from; j < to; j++ {
 			y0, y1 := float64(p.data[2*j]), float64(p.data[2*j+1])
 			for r := range sums {
-				i := lo + r
-				d0 := float64(p.data[2*i]) - y0
-				d1 := float64(p.data[2*i+1]) - y1
-				sums[r] += math.Sqrt(d0*d0 + d1*d1) // 0 for i == j
+				d0 := xs[2*r] - y0
+				d1 := xs[2*r+1] - y1
+				sums[r] += math.Sqrt(d0*d0 + d1*d1) // 0 for the point itself
 			}
 		}
 		return
