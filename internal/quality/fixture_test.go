@@ -7,6 +7,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"motif/internal/knn"
 )
 
 // loadCases decodes the "cases" array of a fixture written by
@@ -28,7 +30,7 @@ func loadCases(t *testing.T, name string, cases any) {
 
 func mustMetric(t *testing.T, s string) Metric {
 	t.Helper()
-	m, err := ParseMetric(s)
+	m, err := knn.ParseMetric(s)
 	if err != nil {
 		t.Fatal(err)
 	}

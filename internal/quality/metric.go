@@ -3,40 +3,24 @@ package quality
 import (
 	"fmt"
 	"math"
+
+	"motif/internal/knn"
 )
 
-// Metric is a distance between two points of the input space.
-type Metric int
+// Metric is the distance between two points of the input space: the same
+// type as knn's, so that one parsed metric (knn.ParseMetric) serves the
+// graph, the layout and its scores. quality supports Euclidean and Cosine
+// and panics on any other value.
+type Metric = knn.Metric
 
 const (
 	// Euclidean is the L2 distance ‖x − y‖.
-	Euclidean Metric = iota
+	Euclidean = knn.Euclidean
 	// Cosine is 1 − x·y / (‖x‖‖y‖), clamped to [0, 2] as scikit-learn's
-	// cosine_distances does. A zero vector is at distance 1 from everything.
-	Cosine
+	// cosine_distances does. A zero vector is at distance 1 from everything
+	// (scikit-learn's convention), not an error.
+	Cosine = knn.Cosine
 )
-
-// String returns the metric's name as scikit-learn spells it.
-func (m Metric) String() string {
-	switch m {
-	case Euclidean:
-		return "euclidean"
-	case Cosine:
-		return "cosine"
-	}
-	return fmt.Sprintf("Metric(%d)", int(m))
-}
-
-// ParseMetric returns the metric named s ("euclidean" or "cosine").
-func ParseMetric(s string) (Metric, error) {
-	switch s {
-	case "euclidean":
-		return Euclidean, nil
-	case "cosine":
-		return Cosine, nil
-	}
-	return 0, fmt.Errorf("unknown metric %q; metrics are: euclidean, cosine", s)
-}
 
 // points is a read-only view of n points that computes distances in float64.
 type points struct {
