@@ -76,7 +76,7 @@ func DBCV(ctx context.Context, data []float32, n, dim int, labels []int32, metri
 		present = append(present, c)
 	}
 	if len(present) < 2 {
-		return Validity{}, fmt.Errorf("dbcv: %d clusters; need at least 2", len(present))
+		return Validity{}, fmt.Errorf("dbcv: %d clusters; need at least 2 (noise, label -1, is not a cluster)", len(present))
 	}
 
 	// Each cluster's points, copied contiguously in input order.

@@ -64,7 +64,7 @@ func NeighborPreservation(ctx context.Context, high []float32, highDim int, low 
 	checkShape("NeighborPreservation", high, n, highDim)
 	checkShape("NeighborPreservation", low, n, lowDim)
 	if k < 1 || 2*k >= n {
-		return NeighborScores{}, fmt.Errorf("neighbor preservation: k = %d with %d points; need 1 ≤ k < n/2", k, n)
+		return NeighborScores{}, fmt.Errorf("neighbor preservation: k = %d with %d points; need 1 <= k < n/2 (fewer neighbours or more points)", k, n)
 	}
 	queries := make([]int, 0, n)
 	if opts.Queries > 0 && opts.Queries < n {

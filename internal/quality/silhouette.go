@@ -86,7 +86,7 @@ func silhouetteSamples(ctx context.Context, data []float32, n, dim int, labels [
 	ids, counts := denseLabels(labels)
 	k := len(counts)
 	if k < 2 || k > n-1 {
-		return nil, fmt.Errorf("silhouette: %d distinct labels among %d points; need 2 to n−1", k, n)
+		return nil, fmt.Errorf("silhouette: %d distinct labels among %d points; need between 2 and n-1 distinct labels", k, n)
 	}
 	start := make([]int, k+1)
 	for c, m := range counts {
