@@ -35,7 +35,7 @@ func BenchmarkNeighborPreservation(b *testing.B) {
 		n, dim, k, queries int
 	}{
 		{5_000, 768, 15, 0},
-		{40_000, 768, 15, 3_000},
+		{20_000, 768, 15, 1_000},
 	} {
 		b.Run(fmt.Sprintf("n=%d/dim=%d/k=%d/queries=%d", bc.n, bc.dim, bc.k, bc.queries), func(b *testing.B) {
 			rng := rand.New(rand.NewPCG(2, 2))

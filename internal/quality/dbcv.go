@@ -22,9 +22,8 @@ type Validity struct {
 	// Score is Σ_C (|C|/n)·V_C in [−1, 1]; n counts noise points too, so
 	// noise pulls the score towards 0. Higher is better.
 	Score float64
-	// Clusters holds V_C for cluster label C at index C, and NaN for the
-	// labels in [0, max label] that no point carries.
-	Clusters []float64
+	// Clusters holds V_C in [−1, 1] of each cluster label.
+	Clusters map[int32]float64
 }
 
 // DBCV returns the density-based clustering validation index of Moulavi et
@@ -128,14 +127,11 @@ func DBCV(ctx context.Context, data []float32, n, dim int, labels []int32, metri
 		minSep[pr.a] = math.Min(minSep[pr.a], sep[p])
 		minSep[pr.b] = math.Min(minSep[pr.b], sep[p])
 	}
-	v := Validity{Clusters: make([]float64, numLabels)}
-	for c := range v.Clusters {
-		v.Clusters[c] = math.NaN()
-	}
+	v := Validity{Clusters: make(map[int32]float64, len(present))}
 	for _, c := range present {
 		dsc := clusters[c].sparseness
 		vc := (minSep[c] - dsc) / math.Max(minSep[c], dsc)
-		v.Clusters[c] = vc
+		v.Clusters[int32(c)] = vc
 		v.Score += float64(len(members[c])) / float64(n) * vc
 	}
 	return v, nil

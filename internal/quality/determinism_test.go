@@ -2,6 +2,7 @@ package quality
 
 import (
 	"context"
+	"maps"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -42,7 +43,7 @@ func TestThreadCountInvariance(t *testing.T) {
 		if nb[x] != nb[0] {
 			t.Errorf("NeighborPreservation(...) = %+v and %+v for different thread counts", nb[x], nb[0])
 		}
-		if dbcv[x].Score != dbcv[0].Score || !slices.Equal(dbcv[x].Clusters, dbcv[0].Clusters) {
+		if dbcv[x].Score != dbcv[0].Score || !maps.Equal(dbcv[x].Clusters, dbcv[0].Clusters) {
 			t.Errorf("DBCV(...) = %+v and %+v for different thread counts", dbcv[x], dbcv[0])
 		}
 	}
