@@ -3,6 +3,7 @@ package quality
 import (
 	"context"
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 )
@@ -53,86 +54,81 @@ type Validity struct {
 func DBCV(ctx context.Context, data []float32, n, dim int, labels []int32, metric Metric, opts DBCVOptions) (Validity, error) {
 	checkShape("DBCV", data, n, dim)
 	checkLabels("DBCV", labels, n)
-	maxLabel := int32(-1)
-	for _, l := range labels {
-		maxLabel = max(maxLabel, l)
-	}
-	numLabels := int(maxLabel) + 1
-	members := make([][]int, numLabels)
+	byLabel := make(map[int32][]int)
 	for i, l := range labels {
 		if l >= 0 {
-			members[l] = append(members[l], i)
+			byLabel[l] = append(byLabel[l], i)
 		}
 	}
-	var present []int
-	for c, m := range members {
-		switch len(m) {
-		case 0:
-			continue
-		case 1:
-			return Validity{}, fmt.Errorf("dbcv: cluster %d has a single point; every cluster needs at least 2", c)
+	present := slices.Sorted(maps.Keys(byLabel))
+	for _, l := range present {
+		if len(byLabel[l]) < 2 {
+			return Validity{}, fmt.Errorf("dbcv: cluster %d has a single point; every cluster needs at least 2", l)
 		}
-		present = append(present, c)
 	}
-	if len(present) < 2 {
-		return Validity{}, fmt.Errorf("dbcv: %d clusters; need at least 2 (noise, label -1, is not a cluster)", len(present))
+	k := len(present)
+	if k < 2 {
+		return Validity{}, fmt.Errorf("dbcv: %d clusters; need at least 2 (noise, label -1, is not a cluster)", k)
 	}
 
 	// Each cluster's points, copied contiguously in input order.
-	clusters := make([]dbcvCluster, numLabels)
-	for _, c := range present {
-		sub := make([]float32, 0, len(members[c])*dim)
-		for _, i := range members[c] {
+	clusters := make([]dbcvCluster, k)
+	for c, l := range present {
+		sub := make([]float32, 0, len(byLabel[l])*dim)
+		for _, i := range byLabel[l] {
 			sub = append(sub, data[i*dim:(i+1)*dim]...)
 		}
-		clusters[c].pts = newPoints(sub, len(members[c]), dim, metric)
+		clusters[c].pts = newPoints(sub, len(byLabel[l]), dim, metric)
 	}
 
-	type pair struct{ a, b int }
-	var pairs []pair
-	for x, a := range present {
-		for _, b := range present[x+1:] {
-			pairs = append(pairs, pair{a, b})
-		}
-	}
-	steps := len(present) + len(pairs)
 	var progress func(int)
 	var offset int
 	if opts.Progress != nil {
-		progress = func(done int) { opts.Progress("dbcv", offset+done, steps) }
+		progress = func(done int) { opts.Progress("dbcv", offset+done, 2*k) }
 	}
 	// Clusters one after another, each using every thread inside.
-	for b, c := range present {
+	for c := range clusters {
 		if err := clusters[c].build(ctx, opts.Threads); err != nil {
 			return Validity{}, fmt.Errorf("dbcv: %w", err)
 		}
 		if progress != nil {
-			progress(b + 1)
+			progress(c + 1)
 		}
 	}
-	offset = len(present)
-	sep := make([]float64, len(pairs))
-	err := parallelBlocks(ctx, opts.Threads, len(pairs), func(_, b int) {
-		sep[b] = separation(&clusters[pairs[b].a], &clusters[pairs[b].b])
+
+	// Density separation of every pair: block a handles the pairs (a, b>a),
+	// each worker keeping its own running minima.
+	offset = k
+	workers := threadCount(opts.Threads, k)
+	minSeps := make([][]float64, workers)
+	for w := range minSeps {
+		minSeps[w] = make([]float64, k)
+		for c := range k {
+			minSeps[w][c] = math.Inf(1)
+		}
+	}
+	err := parallelBlocks(ctx, workers, k, func(w, a int) {
+		ms := minSeps[w]
+		for b := a + 1; b < k; b++ {
+			sep := separation(&clusters[a], &clusters[b])
+			ms[a] = math.Min(ms[a], sep)
+			ms[b] = math.Min(ms[b], sep)
+		}
 	}, progress)
 	if err != nil {
 		return Validity{}, fmt.Errorf("dbcv: %w", err)
 	}
 
-	minSep := make([]float64, numLabels)
-	for c := range minSep {
-		minSep[c] = math.Inf(1)
-	}
-	for p, pr := range pairs {
-		minSep[pr.a] = math.Min(minSep[pr.a], sep[p])
-		minSep[pr.b] = math.Min(minSep[pr.b], sep[p])
-	}
-	v := Validity{Clusters: make(map[int32]float64, len(present))}
-	for _, c := range present {
+	v := Validity{Clusters: make(map[int32]float64, k)}
+	for c, l := range present {
+		minSep := math.Inf(1)
+		for w := range minSeps {
+			minSep = math.Min(minSep, minSeps[w][c])
+		}
 		dsc := clusters[c].sparseness
-		vc := (minSep[c] - dsc) / math.Max(minSep[c], dsc)
-		v.Clusters[int32(c)] = vc
-		v.Score += float64(len(members[c])) / float64(n) * vc
+		vc := (minSep - dsc) / math.Max(minSep, dsc)
+		v.Clusters[l] = vc
+		v.Score += float64(len(byLabel[l])) / float64(n) * vc
 	}
 	return v, nil
 }

@@ -242,3 +242,39 @@ func TestDBCVBruteForce(t *testing.T) {
 		})
 	}
 }
+
+func TestDBCVLabelsAndProgress(t *testing.T) {
+	// Sparse, large label values name clusters as well as 0 and 1 do.
+	rng := rand.New(rand.NewPCG(23, 24))
+	data, labels := randomBlobs(rng, 90, 2, 3, 1)
+	renamed := make([]int32, len(labels))
+	names := []int32{1_000_000_000, 5, 77}
+	for i, l := range labels {
+		renamed[i] = names[l]
+	}
+	want, err := DBCV(context.Background(), data, 90, 2, labels, Euclidean, DBCVOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var last, total int
+	got, err := DBCV(context.Background(), data, 90, 2, renamed, Euclidean, DBCVOptions{Progress: func(phase string, done, tot int) {
+		if phase != "dbcv" || done < last || done > tot {
+			t.Errorf("Progress(%q, %d, %d) after %d", phase, done, tot, last)
+		}
+		last, total = done, tot
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Score != want.Score {
+		t.Errorf("DBCV(renamed labels).Score = %v, want %v", got.Score, want.Score)
+	}
+	for l, name := range names {
+		if got.Clusters[name] != want.Clusters[int32(l)] {
+			t.Errorf("DBCV(renamed labels).Clusters[%d] = %v, want %v", name, got.Clusters[name], want.Clusters[int32(l)])
+		}
+	}
+	if last != total || total == 0 {
+		t.Errorf("Progress ended at %d of %d, want the total", last, total)
+	}
+}
