@@ -74,6 +74,9 @@ def silhouette_cases():
     # Exact duplicates split across clusters: a = b = 0 gives 0.
     x = f32([[0, 0], [0, 0], [0, 0], [0, 0], [1, 1], [1, 2]])
     add("duplicates-2d-euclidean", x, [0, 0, 1, 1, 2, 2], "euclidean")
+    # A zero vector is at cosine distance 1 from everything.
+    x = f32([[0, 0, 0], [1, 0.1, 0], [0.9, 0, 0.1], [0, 1, 0.2], [0.1, 0.8, 0], [0, 0, 0]])
+    add("zero-vectors-cosine", x, [0, 0, 0, 1, 1, 1], "cosine")
     return cases
 
 
