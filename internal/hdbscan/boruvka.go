@@ -33,6 +33,7 @@ type boruvka struct {
 	rank   []int32
 	nbrs   []int32   // k nearest tree positions per point
 	nbrD   []float64 // their distances
+	tie    []bool    // a point beyond the k-th neighbour is as far as it
 	compOf []int32   // component (a union-find root) of each point
 	candQ  []int32   // cached best other-component point, −1 if unknown
 	candW  []float64 // its weight
@@ -40,6 +41,7 @@ type boruvka struct {
 	// per node:
 	nodeComp    []int32 // component of all its points, or −1
 	nodeMinCore []float64
+	leaves      []int32
 }
 
 func newBoruvka(ctx context.Context, sp *space, t *kdTree, minSamples int, alpha float64, threads int, progress func(string, int, int)) (*boruvka, error) {
@@ -49,6 +51,7 @@ func newBoruvka(ctx context.Context, sp *space, t *kdTree, minSamples int, alpha
 	b.rank = make([]int32, n)
 	b.nbrs = make([]int32, n*b.k)
 	b.nbrD = make([]float64, n*b.k)
+	b.tie = make([]bool, n)
 	for p, i := range t.idx {
 		b.rank[p] = sp.rank[i]
 	}
@@ -56,7 +59,7 @@ func newBoruvka(ctx context.Context, sp *space, t *kdTree, minSamples int, alpha
 	err := parallelFor(ctx, threads, n, 512, func(lo, hi int) {
 		d2 := make([]float64, b.k)
 		for p := lo; p < hi; p++ {
-			t.knnQuery(p, d2, b.nbrs[p*b.k:(p+1)*b.k])
+			b.tie[p] = t.knnQuery(p, d2, b.nbrs[p*b.k:(p+1)*b.k])
 			for j, v := range d2 {
 				b.nbrD[p*b.k+j] = math.Sqrt(v)
 			}
@@ -72,6 +75,11 @@ func newBoruvka(ctx context.Context, sp *space, t *kdTree, minSamples int, alpha
 	nodes := len(t.start)
 	b.nodeComp = make([]int32, nodes)
 	b.nodeMinCore = make([]float64, nodes)
+	for node := range nodes {
+		if t.left[node] < 0 {
+			b.leaves = append(b.leaves, int32(node))
+		}
+	}
 	for node := nodes - 1; node >= 0; node-- {
 		if t.left[node] < 0 {
 			m := math.Inf(1)
@@ -140,8 +148,8 @@ func (b *boruvka) spanningTree(ctx context.Context, threads int, progress func(s
 		for p := range bound {
 			bound[p].Store(inf)
 		}
-		// Seed the component bounds with still-valid cached edges and with
-		// the points' nearest neighbours in other components.
+		// Validate the cached edges, settle the points whose best edge is
+		// among their neighbours, and seed the component bounds.
 		err := parallelFor(ctx, threads, n, 2048, func(lo, hi int) {
 			for p := lo; p < hi; p++ {
 				cp := b.compOf[p]
@@ -151,6 +159,11 @@ func (b *boruvka) spanningTree(ctx context.Context, threads int, progress func(s
 						continue
 					}
 					b.candQ[p] = -1
+				}
+				if best, ok := b.fromNeighbours(p, cp); ok {
+					b.candQ[p], b.candW[p], b.lb[p] = best.q, best.w, best.w
+					atomicMinFloat(&bound[cp], best.w)
+					continue
 				}
 				for j := range b.k {
 					q := b.nbrs[p*b.k+j]
@@ -165,32 +178,15 @@ func (b *boruvka) spanningTree(ctx context.Context, threads int, progress func(s
 		if err != nil {
 			return nil, err
 		}
-		err = parallelFor(ctx, threads, n, 256, func(lo, hi int) {
-			for p := lo; p < hi; p++ {
-				if b.candQ[p] >= 0 {
-					continue
-				}
-				cp := b.compOf[p]
-				bw := math.Float64frombits(bound[cp].Load())
-				if max(b.core[p], b.lb[p]) > bw {
-					continue
-				}
-				best := cand{q: -1, w: bw, lo: math.MaxInt32, hi: math.MaxInt32}
-				x := t.pts[p*t.dim : (p+1)*t.dim]
-				b.search(0, int32(p), cp, x, &best)
-				if best.q >= 0 {
-					b.candQ[p], b.candW[p] = best.q, best.w
-					b.lb[p] = best.w
-					atomicMinFloat(&bound[cp], best.w)
-				} else {
-					b.lb[p] = max(b.lb[p], bw)
-				}
+		err = parallelFor(ctx, threads, len(b.leaves), 16, func(lo, hi int) {
+			for _, leaf := range b.leaves[lo:hi] {
+				b.searchLeaf(leaf, bound)
 			}
 		})
 		if err != nil {
 			return nil, err
 		}
-		// Each component's best Edge, under the total order.
+		// Each component's best edge, under the total order.
 		for p := range bestOf {
 			bestOf[p] = -1
 		}
@@ -270,9 +266,84 @@ func (b *boruvka) labelNodes() {
 	}
 }
 
+// searchLeaf searches the best edges of the points of a KD-tree leaf whose
+// cached edge is gone. A leaf wholly in one component is first tested as a
+// block: if no node of another component can hold an edge within the
+// component's bound, none of its points can, and they are skipped.
+func (b *boruvka) searchLeaf(leaf int32, bound []atomic.Uint64) {
+	t := b.t
+	s, e := t.start[leaf], t.end[leaf]
+	need := false
+	for p := s; p < e; p++ {
+		if b.candQ[p] < 0 {
+			need = true
+			break
+		}
+	}
+	if !need {
+		return
+	}
+	if c := b.nodeComp[leaf]; c >= 0 {
+		bw := math.Float64frombits(bound[c].Load())
+		pruned := math.Inf(1)
+		if !b.blockMayReach(0, leaf, c, bw, &pruned) {
+			for p := s; p < e; p++ {
+				if b.candQ[p] < 0 {
+					b.lb[p] = max(b.lb[p], pruned)
+				}
+			}
+			return
+		}
+	}
+	for p := s; p < e; p++ {
+		if b.candQ[p] >= 0 {
+			continue
+		}
+		cp := b.compOf[p]
+		bw := math.Float64frombits(bound[cp].Load())
+		if max(b.core[p], b.lb[p]) > bw {
+			continue
+		}
+		best := cand{q: -1, w: bw, lo: math.MaxInt32, hi: math.MaxInt32}
+		pruned := math.Inf(1)
+		x := t.pts[int(p)*t.dim : int(p+1)*t.dim]
+		b.search(0, p, cp, x, &best, &pruned)
+		if best.q >= 0 {
+			b.candQ[p], b.candW[p] = best.q, best.w
+			b.lb[p] = best.w
+			atomicMinFloat(&bound[cp], best.w)
+		} else {
+			b.lb[p] = max(b.lb[p], pruned)
+		}
+	}
+}
+
+// blockMayReach reports whether some node below node, not wholly in
+// component c, may hold an edge from a point of query leaf q weighing at
+// most bw. When it reports false, *pruned is a lower bound of every such
+// edge.
+func (b *boruvka) blockMayReach(node, q, c int32, bw float64, pruned *float64) bool {
+	if b.nodeComp[node] == c {
+		return false
+	}
+	lb := max(b.nodeMinCore[q], b.nodeMinCore[node], math.Sqrt(b.t.boxBoxDist2(q, node))/b.alpha)
+	if lb > bw {
+		*pruned = min(*pruned, lb)
+		return false
+	}
+	if b.t.left[node] < 0 {
+		return true
+	}
+	return b.blockMayReach(b.t.left[node], q, c, bw, pruned) || b.blockMayReach(b.t.right[node], q, c, bw, pruned)
+}
+
 // search finds, below node, the best edge from tree position p (in
-// component cp, coordinates x) to another component that beats best.
-func (b *boruvka) search(node, p, cp int32, x []float64, best *cand) {
+// component cp, coordinates x) to another component that beats best. It
+// lowers *pruned to the smallest lower bound of what it rejected for not
+// beating best, so that when nothing is found *pruned bounds the point's
+// best edge from below (in this round and, as components only merge, in
+// later ones).
+func (b *boruvka) search(node, p, cp int32, x []float64, best *cand, pruned *float64) {
 	t := b.t
 	if t.left[node] < 0 {
 		cpCore := b.core[p]
@@ -284,6 +355,7 @@ func (b *boruvka) search(node, p, cp int32, x []float64, best *cand) {
 			}
 			cq := b.core[q]
 			if cq > best.w {
+				*pruned = min(*pruned, cq)
 				continue
 			}
 			y := t.pts[int(q)*dim : int(q+1)*dim]
@@ -294,6 +366,7 @@ func (b *boruvka) search(node, p, cp int32, x []float64, best *cand) {
 			}
 			w := max(cpCore, cq, math.Sqrt(s)/b.alpha)
 			if w > best.w {
+				*pruned = min(*pruned, w)
 				continue
 			}
 			lo, hi := rp, b.rank[q]
@@ -313,11 +386,43 @@ func (b *boruvka) search(node, p, cp int32, x []float64, best *cand) {
 		bl, br = br, bl
 	}
 	if bl <= best.w {
-		b.search(l, p, cp, x, best)
+		b.search(l, p, cp, x, best, pruned)
+	} else if !math.IsInf(bl, 1) {
+		*pruned = min(*pruned, bl)
 	}
 	if br <= best.w {
-		b.search(r, p, cp, x, best)
+		b.search(r, p, cp, x, best, pruned)
+	} else if !math.IsInf(br, 1) {
+		*pruned = min(*pruned, br)
 	}
+}
+
+// fromNeighbours settles point p's best edge from its k nearest neighbours
+// when that is certain: with alpha 1, an edge to a neighbour q of another
+// component with core_q ≤ core_p weighs core_p, the least any edge of p
+// can weigh, and (without a tie at the k-th distance) every point within
+// core_p is a neighbour, so the best of those is p's best edge.
+func (b *boruvka) fromNeighbours(p int, cp int32) (cand, bool) {
+	best := cand{q: -1}
+	if b.alpha != 1 || b.tie[p] {
+		return best, false
+	}
+	cpCore := b.core[p]
+	rp := b.rank[p]
+	for j := range b.k {
+		q := b.nbrs[p*b.k+j]
+		if int(q) == p || b.compOf[q] == cp || b.core[q] > cpCore {
+			continue
+		}
+		lo, hi := rp, b.rank[q]
+		if lo > hi {
+			lo, hi = hi, lo
+		}
+		if best.q < 0 || best.less(cpCore, lo, hi) {
+			best = cand{q: q, w: cpCore, lo: lo, hi: hi}
+		}
+	}
+	return best, best.q >= 0
 }
 
 // nodeBound is a lower bound of the weight of any edge from p to a point of

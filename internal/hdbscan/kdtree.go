@@ -152,6 +152,23 @@ func (t *kdTree) boxDist2(node int32, x []float64) float64 {
 	return s
 }
 
+// boxBoxDist2 is the squared distance between the bounding boxes of nodes
+// a and b.
+func (t *kdTree) boxBoxDist2(a, b int32) float64 {
+	dim := t.dim
+	alo, ahi := t.lo[int(a)*dim:int(a+1)*dim], t.hi[int(a)*dim:int(a+1)*dim]
+	blo, bhi := t.lo[int(b)*dim:int(b+1)*dim], t.hi[int(b)*dim:int(b+1)*dim]
+	var s float64
+	for d := range alo {
+		if u := blo[d] - ahi[d]; u > 0 {
+			s += u * u
+		} else if u := alo[d] - bhi[d]; u > 0 {
+			s += u * u
+		}
+	}
+	return s
+}
+
 // dist2 is the squared distance between tree positions p and q, summed over
 // dimensions in order (as scikit-learn's rdist).
 func (t *kdTree) dist2(p, q int) float64 {
@@ -167,17 +184,22 @@ func (t *kdTree) dist2(p, q int) float64 {
 }
 
 // knnQuery fills dist2 and pos (both of length k, ascending) with the k
-// nearest tree positions to tree position p, p itself included.
-func (t *kdTree) knnQuery(p int, dist2 []float64, pos []int32) {
+// nearest tree positions to tree position p, p itself included. It reports
+// whether some point left out is exactly as far as the k-th (a tie at the
+// boundary, so that the list does not hold every point within that
+// distance).
+func (t *kdTree) knnQuery(p int, dist2 []float64, pos []int32) (tie bool) {
 	for i := range dist2 {
 		dist2[i] = math.Inf(1)
 		pos[i] = -1
 	}
 	x := t.pts[p*t.dim : (p+1)*t.dim]
-	t.knnNode(0, x, dist2, pos)
+	tieD2 := math.Inf(-1)
+	t.knnNode(0, x, dist2, pos, &tieD2)
+	return tieD2 == dist2[len(dist2)-1]
 }
 
-func (t *kdTree) knnNode(node int32, x []float64, dist2 []float64, pos []int32) {
+func (t *kdTree) knnNode(node int32, x []float64, dist2 []float64, pos []int32, tieD2 *float64) {
 	k := len(dist2)
 	if t.left[node] < 0 {
 		dim := t.dim
@@ -188,16 +210,25 @@ func (t *kdTree) knnNode(node int32, x []float64, dist2 []float64, pos []int32) 
 				u := x[d] - b[d]
 				s += u * u
 			}
-			if s < dist2[k-1] {
-				i := k - 1
-				for i > 0 && dist2[i-1] > s {
-					dist2[i] = dist2[i-1]
-					pos[i] = pos[i-1]
-					i--
+			if s >= dist2[k-1] {
+				if s == dist2[k-1] {
+					*tieD2 = s
 				}
-				dist2[i] = s
-				pos[i] = int32(q)
+				continue
 			}
+			if k > 1 && dist2[k-1] == dist2[k-2] {
+				// the current k-th is displaced but ties with the
+				// (k−1)-th, which stays: a tie at the boundary
+				*tieD2 = dist2[k-1]
+			}
+			i := k - 1
+			for i > 0 && dist2[i-1] > s {
+				dist2[i] = dist2[i-1]
+				pos[i] = pos[i-1]
+				i--
+			}
+			dist2[i] = s
+			pos[i] = int32(q)
 		}
 		return
 	}
@@ -207,10 +238,10 @@ func (t *kdTree) knnNode(node int32, x []float64, dist2 []float64, pos []int32) 
 		l, r = r, l
 		dl, dr = dr, dl
 	}
-	if dl < dist2[k-1] {
-		t.knnNode(l, x, dist2, pos)
+	if dl <= dist2[k-1] {
+		t.knnNode(l, x, dist2, pos, tieD2)
 	}
-	if dr < dist2[k-1] {
-		t.knnNode(r, x, dist2, pos)
+	if dr <= dist2[k-1] {
+		t.knnNode(r, x, dist2, pos, tieD2)
 	}
 }

@@ -15,6 +15,10 @@ import (
 // distances are computed densely.
 const kdMaxDim = 16
 
+// float64MaxDim is the largest dimension whose distances are summed in
+// float64; above it the float32 kernels of package vec are used.
+const float64MaxDim = 64
+
 // space is the input as the algorithms see it: finite rows, normalised for
 // the cosine metric, with a canonical rank per point for breaking ties.
 type space struct {
@@ -55,14 +59,14 @@ func newSpace(data []float32, n, dim int, m Metric) *space {
 
 func (s *space) row(i int) []float32 { return s.data[i*s.dim : (i+1)*s.dim] }
 
-// dist is the distance between points i and j: in low dimensions summed in
-// float64 in coordinate order (as scikit-learn's metrics), in high
-// dimensions with the float32 kernels of package vec.
+// dist is the distance between points i and j: up to float64MaxDim
+// dimensions summed in float64 in coordinate order (as scikit-learn's
+// metrics), above with the float32 kernels of package vec.
 func (s *space) dist(i, j int) float64 {
 	a, b := s.row(i), s.row(j)
 	if s.metric == Cosine {
 		var dot float64
-		if s.dim <= kdMaxDim {
+		if s.dim <= float64MaxDim {
 			for d := range a {
 				dot += float64(a[d]) * float64(b[d])
 			}
@@ -71,7 +75,7 @@ func (s *space) dist(i, j int) float64 {
 		}
 		return min(max(1-dot, 0), 2)
 	}
-	if s.dim <= kdMaxDim {
+	if s.dim <= float64MaxDim {
 		var sum float64
 		for d := range a {
 			u := float64(a[d]) - float64(b[d])
@@ -109,8 +113,15 @@ type Edge struct {
 	W    float64
 }
 
-// sortEdges sorts edges by the total order of keyLess.
+// sortEdges orients every edge from its lower-ranked end (A) to its
+// higher-ranked end (B) and sorts the edges by the total order of keyLess,
+// so that the single-linkage tree does not depend on the input order.
 func (s *space) sortEdges(edges []Edge) {
+	for i := range edges {
+		if s.rank[edges[i].A] > s.rank[edges[i].B] {
+			edges[i].A, edges[i].B = edges[i].B, edges[i].A
+		}
+	}
 	slices.SortFunc(edges, func(x, y Edge) int {
 		if s.keyLess(x.W, x.A, x.B, y.W, y.A, y.B) {
 			return -1
