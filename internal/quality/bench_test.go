@@ -11,16 +11,18 @@ func BenchmarkSilhouette(b *testing.B) {
 	for _, bc := range []struct {
 		n, dim, k, sample int
 		metric            Metric
+		float32           bool
 	}{
-		{20_000, 2, 40, 0, Euclidean},
-		{40_000, 2, 400, 0, Euclidean},
-		{5_000, 768, 20, 0, Cosine},
-		{40_000, 768, 20, 3_000, Cosine},
+		{20_000, 2, 40, 0, Euclidean, false},
+		{40_000, 2, 400, 0, Euclidean, false},
+		{5_000, 768, 20, 0, Cosine, false},
+		{5_000, 768, 20, 0, Cosine, true},
+		{40_000, 768, 20, 3_000, Cosine, false},
 	} {
-		b.Run(fmt.Sprintf("n=%d/dim=%d/%v/sample=%d", bc.n, bc.dim, bc.metric, bc.sample), func(b *testing.B) {
+		b.Run(fmt.Sprintf("n=%d/dim=%d/%v/sample=%d/float32=%v", bc.n, bc.dim, bc.metric, bc.sample, bc.float32), func(b *testing.B) {
 			rng := rand.New(rand.NewPCG(1, 1))
 			data, labels := randomBlobs(rng, bc.n, bc.dim, bc.k, 2)
-			opts := SilhouetteOptions{SampleSize: bc.sample}
+			opts := SilhouetteOptions{SampleSize: bc.sample, Float32: bc.float32}
 			for b.Loop() {
 				if _, err := Silhouette(context.Background(), data, bc.n, bc.dim, labels, bc.metric, opts); err != nil {
 					b.Fatal(err)
@@ -33,15 +35,17 @@ func BenchmarkSilhouette(b *testing.B) {
 func BenchmarkNeighborPreservation(b *testing.B) {
 	for _, bc := range []struct {
 		n, dim, k, queries int
+		float32            bool
 	}{
-		{5_000, 768, 15, 0},
-		{20_000, 768, 15, 1_000},
+		{5_000, 768, 15, 0, false},
+		{20_000, 768, 15, 1_000, false},
+		{20_000, 768, 15, 1_000, true},
 	} {
-		b.Run(fmt.Sprintf("n=%d/dim=%d/k=%d/queries=%d", bc.n, bc.dim, bc.k, bc.queries), func(b *testing.B) {
+		b.Run(fmt.Sprintf("n=%d/dim=%d/k=%d/queries=%d/float32=%v", bc.n, bc.dim, bc.k, bc.queries, bc.float32), func(b *testing.B) {
 			rng := rand.New(rand.NewPCG(2, 2))
 			high, _ := randomBlobs(rng, bc.n, bc.dim, 20, 2)
 			low, _ := randomBlobs(rng, bc.n, 2, 20, 2)
-			opts := NeighborOptions{Queries: bc.queries}
+			opts := NeighborOptions{Queries: bc.queries, Float32: bc.float32}
 			for b.Loop() {
 				if _, err := NeighborPreservation(context.Background(), high, bc.dim, low, 2, bc.n, bc.k, Cosine, opts); err != nil {
 					b.Fatal(err)

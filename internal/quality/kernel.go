@@ -1,5 +1,11 @@
 package quality
 
+import (
+	"math"
+
+	"motif/internal/vec"
+)
+
 // tile holds up to a few query rows converted to float64 once, so that the
 // distances from all of them to one streamed row share that row's loads and
 // conversions: the inner loop keeps four independent accumulators, one per
@@ -17,6 +23,9 @@ func newTile(maxRows, dim int) *tile {
 // load makes rows the tile's queries.
 func (t *tile) load(p *points, rows []int) {
 	t.rows = rows
+	if p.f32 {
+		return
+	}
 	dim := p.dim
 	for q, i := range rows {
 		x := p.data[i*dim : (i+1)*dim]
@@ -31,6 +40,17 @@ func (t *tile) load(p *points, rows []int) {
 // (the distance of a query to itself is computed like any other).
 func (t *tile) dists(out []float64, p *points, j int) {
 	dim := p.dim
+	if p.f32 {
+		y := p.row(j)
+		for q, i := range t.rows {
+			if p.metric == Cosine {
+				out[q] = cosineDist(float64(vec.Dot(p.row(i), y)))
+			} else {
+				out[q] = math.Sqrt(float64(vec.SquaredL2(p.row(i), y)))
+			}
+		}
+		return
+	}
 	y := t.y[:dim]
 	for d, v := range p.data[j*dim : (j+1)*dim] {
 		y[d] = float64(v)

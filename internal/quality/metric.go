@@ -3,8 +3,10 @@ package quality
 import (
 	"fmt"
 	"math"
+	"slices"
 
 	"motif/internal/knn"
+	"motif/internal/vec"
 )
 
 // Metric is the distance between two points of the input space: the same
@@ -22,12 +24,27 @@ const (
 	Cosine = knn.Cosine
 )
 
-// points is a read-only view of n points that computes distances in float64.
+// points is a read-only view of n points that computes distances in float64
+// (or, when f32 is set, with vec's float32 kernels).
 type points struct {
 	data   []float32
 	dim    int
 	metric Metric
 	inv    []float64 // 1/‖x_i‖ (0 for a zero vector); cosine only
+	f32    bool      // data is L2-normalised for cosine; use vec.Dot/SquaredL2
+}
+
+// newPoints32 returns points whose tile distances use vec's float32 SIMD
+// kernels. For the cosine metric it normalises a copy of data (zero rows
+// stay zero, at distance 1 from everything).
+func newPoints32(data []float32, n, dim int, metric Metric) *points {
+	p := newPoints(data, n, dim, metric)
+	p.f32 = true
+	if metric == Cosine {
+		p.data = slices.Clone(p.data)
+		vec.NormalizeRows(p.data, dim)
+	}
+	return p
 }
 
 func newPoints(data []float32, n, dim int, metric Metric) *points {

@@ -19,6 +19,12 @@ type NeighborOptions struct {
 	Queries int
 	// Seed selects the query points when Queries is set. Default 0.
 	Seed int64
+	// Float32, when set, computes original-space distances in float32
+	// with the SIMD kernels of motif's vec package: several times faster
+	// in high dimensions on AVX2 machines. Near-tied neighbours may then
+	// rank differently from float64, moving the scores slightly (of the
+	// order of 1e-5 on 768-dimensional embeddings). Default false.
+	Float32 bool
 	// Threads is the number of goroutines; default 0 means GOMAXPROCS.
 	Threads int
 	// Progress, if not nil, receives ("neighbors", queries done, queries)
@@ -75,6 +81,9 @@ func NeighborPreservation(ctx context.Context, high []float32, highDim int, low 
 		}
 	}
 	hp := newPoints(high, n, highDim, metric)
+	if opts.Float32 {
+		hp = newPoints32(high, n, highDim, metric)
+	}
 	lp := newPoints(low, n, lowDim, Euclidean)
 	m := len(queries)
 	tiles := (m + neighborTile - 1) / neighborTile

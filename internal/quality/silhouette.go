@@ -20,6 +20,13 @@ type SilhouetteOptions struct {
 	SampleSize int
 	// Seed selects the random subset when SampleSize is set. Default 0.
 	Seed int64
+	// Float32, when set, computes distances in float32 with the SIMD
+	// kernels of motif's vec package: several times faster in high
+	// dimensions (768-dimensional embeddings) on AVX2 machines, at a
+	// relative error of about 1e-6 instead of 1e-15 against
+	// scikit-learn. 2-D Euclidean data always uses its exact float64 path,
+	// which is as fast. Default false.
+	Float32 bool
 	// Threads is the number of goroutines; default 0 means GOMAXPROCS.
 	Threads int
 	// Progress, if not nil, receives ("silhouette", rows done, rows) as the
@@ -103,6 +110,9 @@ func silhouetteSamples(ctx context.Context, data []float32, n, dim int, labels [
 		copy(sorted[p*dim:(p+1)*dim], data[i*dim:(i+1)*dim])
 	}
 	pts := newPoints(sorted, n, dim, metric)
+	if opts.Float32 && (dim != 2 || metric != Euclidean) {
+		pts = newPoints32(sorted, n, dim, metric)
+	}
 	cluster := make([]int, n) // cluster of each sorted position
 	for c := range k {
 		for p := start[c]; p < start[c+1]; p++ {
