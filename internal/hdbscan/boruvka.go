@@ -52,9 +52,6 @@ func newBoruvka(ctx context.Context, sp *space, t *kdTree, minSamples int, alpha
 	b.nbrs = make([]int32, n*b.k)
 	b.nbrD = make([]float64, n*b.k)
 	b.tie = make([]bool, n)
-	for p, i := range t.idx {
-		b.rank[p] = sp.rank[i]
-	}
 	var done atomic.Int64
 	err := parallelFor(ctx, threads, n, 512, func(lo, hi int) {
 		d2 := make([]float64, b.k)
@@ -125,6 +122,10 @@ func (c *cand) less(w float64, lo, hi int32) bool {
 func (b *boruvka) spanningTree(ctx context.Context, threads int, progress func(string, int, int)) ([]Edge, error) {
 	t := b.t
 	n := t.n
+	b.sp.waitRank()
+	for p, i := range t.idx {
+		b.rank[p] = b.sp.rank[i]
+	}
 	uf := newUnionFind(n)
 	b.compOf = make([]int32, n)
 	b.candQ = make([]int32, n)

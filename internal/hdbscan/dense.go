@@ -51,6 +51,7 @@ func denseKNN(ctx context.Context, sp *space, k, threads int, progress func(stri
 // exceed it. Ties are broken by the canonical ranks of the ends.
 func primDense(ctx context.Context, sp *space, core []float64, alpha float64, threads int, progress func(string, int, int)) ([]Edge, error) {
 	n := sp.n
+	sp.waitRank()
 	cur := make([]float64, n)
 	src := make([]int32, n)
 	inTree := make([]bool, n)

@@ -36,21 +36,17 @@ func newKDTree(data []float32, n, dim int) *kdTree {
 	t.right = make([]int32, 0, nodes)
 	t.lo = make([]float64, 0, nodes*dim)
 	t.hi = make([]float64, 0, nodes*dim)
-	src := make([]float64, n*dim)
-	for i, v := range data[:n*dim] {
-		src[i] = float64(v)
-	}
-	t.build(src, 0, n)
 	t.pts = make([]float64, n*dim)
-	for p, i := range t.idx {
-		copy(t.pts[p*dim:(p+1)*dim], src[int(i)*dim:(int(i)+1)*dim])
+	for i, v := range data[:n*dim] {
+		t.pts[i] = float64(v)
 	}
+	t.build(0, n)
 	return t
 }
 
-// build adds the node for positions [s, e) and its subtree; it returns the
-// node's number.
-func (t *kdTree) build(src []float64, s, e int) int32 {
+// build adds the node for positions [s, e) and its subtree, reordering
+// pts and idx together; it returns the node's number.
+func (t *kdTree) build(s, e int) int32 {
 	dim := t.dim
 	node := int32(len(t.start))
 	t.start = append(t.start, int32(s))
@@ -63,9 +59,8 @@ func (t *kdTree) build(src []float64, s, e int) int32 {
 		t.hi = append(t.hi, math.Inf(-1))
 	}
 	lo, hi := t.lo[base:base+dim], t.hi[base:base+dim]
-	for _, i := range t.idx[s:e] {
-		row := src[int(i)*dim : (int(i)+1)*dim]
-		for d, v := range row {
+	for p := s; p < e; p++ {
+		for d, v := range t.pts[p*dim : (p+1)*dim] {
 			lo[d] = min(lo[d], v)
 			hi[d] = max(hi[d], v)
 		}
@@ -82,56 +77,57 @@ func (t *kdTree) build(src []float64, s, e int) int32 {
 	if spread <= 0 {
 		return node // all points identical: keep one leaf
 	}
-	mid := s + (e-s)/2
-	t.selectNth(src, split, s, e, mid)
-	l := t.build(src, s, mid)
-	r := t.build(src, mid, e)
+	mid := t.partition(split, (lo[split]+hi[split])/2, s, e)
+	l := t.build(s, mid)
+	r := t.build(mid, e)
 	t.left[node], t.right[node] = l, r
 	return node
 }
 
-// selectNth reorders idx[s:e] so that position k holds the point whose
-// coordinate d would be there in sorted order, smaller-or-equal before it and
-// greater-or-equal after it (Hoare's quickselect; ties broken by index so
-// the tree does not depend on the input order of equal coordinates beyond
-// that).
-func (t *kdTree) selectNth(src []float64, d, s, e, k int) {
-	idx := t.idx
-	key := func(p int) float64 { return src[int(idx[p])*t.dim+d] }
-	less := func(a, b int) bool {
-		ka, kb := key(a), key(b)
-		return ka < kb || (ka == kb && idx[a] < idx[b])
+// swap exchanges tree positions a and b.
+func (t *kdTree) swap(a, b int) {
+	if a == b {
+		return
 	}
-	lo, hi := s, e-1
-	for lo < hi {
-		m := lo + (hi-lo)/2
-		// median of three into position hi
-		if less(m, lo) {
-			idx[m], idx[lo] = idx[lo], idx[m]
+	t.idx[a], t.idx[b] = t.idx[b], t.idx[a]
+	dim := t.dim
+	pa, pb := t.pts[a*dim:(a+1)*dim], t.pts[b*dim:(b+1)*dim]
+	for d := range pa {
+		pa[d], pb[d] = pb[d], pa[d]
+	}
+}
+
+// partition reorders positions [s, e) so that those whose coordinate d is
+// below v come first, and returns where the others start: the sliding
+// midpoint rule of Maneewongvatana and Mount, which moves the cut to keep
+// both sides non-empty.
+func (t *kdTree) partition(d int, v float64, s, e int) int {
+	dim := t.dim
+	i, j := s, e-1
+	for i <= j {
+		if t.pts[i*dim+d] < v {
+			i++
+		} else {
+			t.swap(i, j)
+			j--
 		}
-		if less(hi, lo) {
-			idx[hi], idx[lo] = idx[lo], idx[hi]
-		}
-		if less(m, hi) {
-			idx[m], idx[hi] = idx[hi], idx[m]
-		}
-		store := lo
-		for i := lo; i < hi; i++ {
-			if less(i, hi) {
-				idx[i], idx[store] = idx[store], idx[i]
-				store++
+	}
+	if i == s || i == e {
+		// One side is empty: cut next to the extreme point instead.
+		m := s
+		for p := s; p < e; p++ {
+			if (i == s && t.pts[p*dim+d] < t.pts[m*dim+d]) || (i == e && t.pts[p*dim+d] > t.pts[m*dim+d]) {
+				m = p
 			}
 		}
-		idx[store], idx[hi] = idx[hi], idx[store]
-		switch {
-		case store == k:
-			return
-		case store < k:
-			lo = store + 1
-		default:
-			hi = store - 1
+		if i == s {
+			t.swap(s, m)
+			return s + 1
 		}
+		t.swap(e-1, m)
+		return e - 1
 	}
+	return i
 }
 
 // boxDist2 is the squared distance from x to node's bounding box.

@@ -17,6 +17,7 @@ import (
 // heavier than or equal to the exact tree.
 func knnSpanningTree(ctx context.Context, sp *space, nbrs []int32, nbrD []float64, k int, core []float64, alpha float64, threads int, progress func(string, int, int)) ([]Edge, error) {
 	n := sp.n
+	sp.waitRank()
 	cands := make([]Edge, 0, n*(k-1))
 	for i := range n {
 		for j := range k {

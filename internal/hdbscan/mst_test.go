@@ -16,6 +16,7 @@ import (
 // total order on edges, so its tree is the unique one.
 func naiveMST(sp *space, minSamples int, alpha float64) (core []float64, edges []Edge) {
 	n := sp.n
+	sp.waitRank()
 	d := make([]float64, n*n)
 	for i := range n {
 		for j := range n {

@@ -29,7 +29,13 @@ type space struct {
 	// index only between identical rows), so that ties between equal
 	// distances never depend on the input order.
 	rank []int32
+	// rankDone is closed once rank is computed (in the background, while
+	// the KD-tree and core distances are built); call waitRank first.
+	rankDone chan struct{}
 }
+
+// waitRank waits until the canonical ranks are ready.
+func (s *space) waitRank() { <-s.rankDone }
 
 func newSpace(data []float32, n, dim int, m Metric) *space {
 	s := &space{data: data, n: n, dim: dim, metric: m}
@@ -37,24 +43,67 @@ func newSpace(data []float32, n, dim int, m Metric) *space {
 		s.data = slices.Clone(data[:n*dim])
 		vec.NormalizeRows(s.data, dim)
 	}
+	s.rankDone = make(chan struct{})
+	go s.computeRank()
+	return s
+}
+
+// computeRank sets rank and closes rankDone.
+func (s *space) computeRank() {
+	n, dim := s.n, s.dim
 	order := make([]int32, n)
 	for i := range order {
 		order[i] = int32(i)
 	}
-	slices.SortFunc(order, func(a, b int32) int {
-		ra, rb := s.row(int(a)), s.row(int(b))
-		for d := range ra {
-			if c := cmp.Compare(ra[d], rb[d]); c != 0 {
+	if dim <= 2 {
+		// Pack the coordinates into one ordered integer per point.
+		type keyed struct {
+			k uint64
+			i int32
+		}
+		ks := make([]keyed, n)
+		for i := range ks {
+			var k uint64
+			for d, v := range s.row(i) {
+				k |= uint64(orderedBits(v)) << (32 * (1 - d))
+			}
+			ks[i] = keyed{k, int32(i)}
+		}
+		slices.SortFunc(ks, func(a, b keyed) int {
+			if c := cmp.Compare(a.k, b.k); c != 0 {
 				return c
 			}
+			return cmp.Compare(a.i, b.i)
+		})
+		for r, k := range ks {
+			order[r] = k.i
 		}
-		return cmp.Compare(a, b)
-	})
+	} else {
+		slices.SortFunc(order, func(a, b int32) int {
+			ra, rb := s.row(int(a)), s.row(int(b))
+			for d := range ra {
+				if c := cmp.Compare(ra[d], rb[d]); c != 0 {
+					return c
+				}
+			}
+			return cmp.Compare(a, b)
+		})
+	}
 	s.rank = make([]int32, n)
 	for r, i := range order {
 		s.rank[i] = int32(r)
 	}
-	return s
+	close(s.rankDone)
+}
+
+// orderedBits maps a finite float32 to a uint32 of the same order (−0 and
+// +0 apart, which only affects the order of ties).
+func orderedBits(v float32) uint32 {
+	b := math.Float32bits(v)
+	if b&(1<<31) != 0 {
+		return ^b
+	}
+	return b | 1<<31
 }
 
 func (s *space) row(i int) []float32 { return s.data[i*s.dim : (i+1)*s.dim] }
@@ -117,6 +166,7 @@ type Edge struct {
 // higher-ranked end (B) and sorts the edges by the total order of keyLess,
 // so that the single-linkage tree does not depend on the input order.
 func (s *space) sortEdges(edges []Edge) {
+	s.waitRank()
 	for i := range edges {
 		if s.rank[edges[i].A] > s.rank[edges[i].B] {
 			edges[i].A, edges[i].B = edges[i].B, edges[i].A
