@@ -196,8 +196,13 @@ func ParsePreprocessing(data []byte) (Preprocessing, error) {
 	}
 	if !on(c.DoNormalize) {
 		p.Mean, p.Std = nil, nil
-	} else if c.ImageMean != nil || c.ImageStd != nil {
-		p.Mean, p.Std = c.ImageMean, c.ImageStd
+	} else {
+		if c.ImageMean != nil {
+			p.Mean = c.ImageMean
+		}
+		if c.ImageStd != nil {
+			p.Std = c.ImageStd
+		}
 	}
 	if err := p.Validate(); err != nil {
 		return Preprocessing{}, fmt.Errorf("preprocessor config: %w", err)
@@ -221,7 +226,13 @@ func LoadPreprocessing(path string) (Preprocessing, error) {
 // Crop applies the resize and centre-crop steps to img and returns the 8-bit picture the
 // model's tensor is computed from.
 func (p Preprocessing) Crop(img *RGB) *RGB {
-	if rw, rh := p.resizedSize(img.W, img.H); rw != img.W || rh != img.H {
+	rw, rh := p.resizedSize(img.W, img.H)
+	cw, ch := p.CropWidth, p.CropHeight
+	if cw > 0 && ch > 0 && cw <= rw && ch <= rh && (rw != img.W || rh != img.H) {
+		// resize only the window the crop keeps
+		return resizeRegion(img, rw, rh, p.Resample, floorDiv2(rw-cw), floorDiv2(rh-ch), cw, ch)
+	}
+	if rw != img.W || rh != img.H {
 		img = Resize(img, rw, rh, p.Resample)
 	}
 	if p.CropWidth > 0 && p.CropHeight > 0 && (p.CropWidth != img.W || p.CropHeight != img.H) {

@@ -154,60 +154,80 @@ func clip8(v int32) uint8 {
 // shrinking, in 8-bit fixed point with the intermediate rounded to 8 bits — bit for bit
 // Pillow's libImaging/Resample.c. It panics on an unknown filter.
 func Resize(img *RGB, w, h int, r Resample) *RGB {
+	return resizeRegion(img, w, h, r, 0, 0, w, h)
+}
+
+// resizeRegion computes the cw×ch window at (x0, y0) of Resize(img, w, h, r) without
+// computing the rest: each output pixel depends only on its own filter taps, so the window
+// is bit for bit that of the full resize. The window must lie inside w×h.
+func resizeRegion(img *RGB, w, h int, r Resample, x0, y0, cw, ch int) *RGB {
 	f, ok := filters[r]
 	if !ok {
 		panic(fmt.Sprintf("embed: unknown resample filter %d", int(r)))
 	}
-	if img.W == w && img.H == h {
-		return &RGB{W: w, H: h, Pix: append([]uint8(nil), img.Pix...)}
+	if x0 < 0 || y0 < 0 || x0+cw > w || y0+ch > h {
+		panic(fmt.Sprintf("embed: resize window %dx%d at (%d, %d) outside %dx%d", cw, ch, x0, y0, w, h))
 	}
-	horiz := precompute(img.W, w, f)
-	vert := precompute(img.H, h, f)
+	if img.W == w && img.H == h {
+		return cropRGBWindow(img, x0, y0, cw, ch)
+	}
 	src := img
 	if img.W != w {
-		first := vert.bounds[0]
-		last := vert.bounds[2*h-2] + vert.bounds[2*h-1]
-		if img.H == h {
-			first, last = 0, img.H
+		horiz := precompute(img.W, w, f)
+		first, last := 0, img.H
+		if img.H != h {
+			// only the source rows the window's output rows read
+			vert := precompute(img.H, h, f)
+			first = vert.bounds[2*y0]
+			last = vert.bounds[2*(y0+ch-1)] + vert.bounds[2*(y0+ch-1)+1]
 		} else {
-			for i := 0; i < h; i++ {
-				vert.bounds[2*i] -= first
-			}
+			first, last = y0, y0+ch
 		}
-		tmp := &RGB{W: w, H: last - first, Pix: make([]uint8, 3*w*(last-first))}
+		tmp := &RGB{W: cw, H: last - first, Pix: make([]uint8, 3*cw*(last-first))}
 		for y := 0; y < tmp.H; y++ {
-			in := img.Pix[3*img.W*(y+first):]
-			out := tmp.Pix[3*w*y:]
-			for xx := 0; xx < w; xx++ {
-				xmin, n := horiz.bounds[2*xx], horiz.bounds[2*xx+1]
-				k := horiz.k[xx*horiz.ksize:]
+			in := img.Pix[3*img.W*(y+first) : 3*img.W*(y+first+1)]
+			out := tmp.Pix[3*cw*y : 3*cw*(y+1)]
+			for xx := 0; xx < cw; xx++ {
+				xmin, n := horiz.bounds[2*(xx+x0)], horiz.bounds[2*(xx+x0)+1]
+				k := horiz.k[(xx+x0)*horiz.ksize : (xx+x0)*horiz.ksize+n]
+				p := in[3*xmin : 3*(xmin+n)]
 				s0, s1, s2 := int32(1<<(precisionBits-1)), int32(1<<(precisionBits-1)), int32(1<<(precisionBits-1))
-				p := in[3*xmin:]
-				for x := 0; x < n; x++ {
-					kx := k[x]
-					s0 += int32(p[3*x]) * kx
-					s1 += int32(p[3*x+1]) * kx
-					s2 += int32(p[3*x+2]) * kx
+				for x, kx := range k {
+					q := p[3*x : 3*x+3]
+					s0 += int32(q[0]) * kx
+					s1 += int32(q[1]) * kx
+					s2 += int32(q[2]) * kx
 				}
 				out[3*xx], out[3*xx+1], out[3*xx+2] = clip8(s0), clip8(s1), clip8(s2)
 			}
 		}
+		if img.H == h {
+			return tmp
+		}
 		src = tmp
+		// tmp's row 0 is source row first; the vertical pass below reads relative rows
+		return verticalPass(src, img.H, h, f, y0, ch, first)
 	}
-	if img.H == h {
-		return src
-	}
-	dst := &RGB{W: w, H: h, Pix: make([]uint8, 3*w*h)}
+	// width unchanged: crop the columns, then the vertical pass
+	return verticalPass(cropRGBWindow(img, x0, 0, cw, img.H), img.H, h, f, y0, ch, 0)
+}
+
+// verticalPass resamples the columns of src (whose row 0 is source row first of a picture
+// inH high) to output rows y0 … y0+ch−1 of h.
+func verticalPass(src *RGB, inH, h int, f filter, y0, ch, first int) *RGB {
+	vert := precompute(inH, h, f)
+	w := src.W
+	dst := &RGB{W: w, H: ch, Pix: make([]uint8, 3*w*ch)}
 	acc := make([]int32, 3*w)
-	for yy := 0; yy < h; yy++ {
-		ymin, n := vert.bounds[2*yy], vert.bounds[2*yy+1]
-		k := vert.k[yy*vert.ksize:]
+	for yy := 0; yy < ch; yy++ {
+		ymin, n := vert.bounds[2*(yy+y0)]-first, vert.bounds[2*(yy+y0)+1]
+		k := vert.k[(yy+y0)*vert.ksize : (yy+y0)*vert.ksize+n]
 		for i := range acc {
 			acc[i] = 1 << (precisionBits - 1)
 		}
-		for y := 0; y < n; y++ {
-			ky := k[y]
+		for y, ky := range k {
 			row := src.Pix[3*w*(y+ymin) : 3*w*(y+ymin+1)]
+			acc := acc[:len(row)]
 			for i, v := range row {
 				acc[i] += int32(v) * ky
 			}
@@ -218,4 +238,13 @@ func Resize(img *RGB, w, h int, r Resample) *RGB {
 		}
 	}
 	return dst
+}
+
+// cropRGBWindow copies the w×h window at (x0, y0) of img, which must lie inside it.
+func cropRGBWindow(img *RGB, x0, y0, w, h int) *RGB {
+	out := &RGB{W: w, H: h, Pix: make([]uint8, 3*w*h)}
+	for y := 0; y < h; y++ {
+		copy(out.Pix[3*w*y:3*w*(y+1)], img.Pix[3*(img.W*(y+y0)+x0):])
+	}
+	return out
 }

@@ -177,6 +177,11 @@ def make_pil_refs():
             crop = hf_crop(os.path.join(d, f))
             Image.fromarray(crop).save(f"pil/{d}-{f}.png")
             names.append(f"{d}/{f}")
+    # every filter, shrinking and enlarging, on a lossless picture
+    src = Image.open("images/rgb.png").convert("RGB").crop((60, 40, 180, 130))
+    for name, f in (("lanczos", 1), ("bilinear", 2), ("bicubic", 3), ("box", 4), ("hamming", 5)):
+        for size in ((57, 37), (171, 133)):
+            src.resize(size, resample=f, reducing_gap=None).save(f"pil/resize-{name}-{size[0]}x{size[1]}.png")
     x = normalise(hf_crop("photos/chelsea.jpg"))
     pos = [[0, 0, 0], [1, 100, 37], [2, 223, 223], [0, 112, 5]]
     samples = [{"c": c, "y": y, "x": xx, "v": float(x[c, y, xx])} for c, y, xx in pos]
@@ -187,7 +192,7 @@ def make_pil_refs():
 
 # ---- tiny ViT -------------------------------------------------------------------------
 
-D, HEADS, MLP, PATCH, SIZE = 32, 2, 64, 14, 224
+D, HEADS, MLP, PATCH, SIZE, DEPTH = 32, 2, 64, 14, 224, 2
 T = (SIZE // PATCH) ** 2 + 1
 
 
@@ -203,7 +208,7 @@ def vit_weights(rng):
         "lnf_g": (1 + n(D, scale=0.1)),
         "lnf_b": n(D, scale=0.1),
     }
-    for i in range(2):
+    for i in range(DEPTH):
         p = f"b{i}_"
         for k in ("ln1", "ln2"):
             w[p + k + "_g"] = 1 + n(D, scale=0.1)
@@ -257,7 +262,7 @@ def vit_onnx(w, path):
     def layernorm(x, g, b, out):
         return node("LayerNormalization", [x, g, b], out, axis=-1, epsilon=1e-6)
 
-    for i in range(2):
+    for i in range(DEPTH):
         p = f"b{i}_"
         h = layernorm(x, p + "ln1_g", p + "ln1_b", p + "ln1")
         heads = {}
@@ -325,7 +330,7 @@ def vit_numpy(w, x):
         return (v - mu) / np.sqrt(var + 1e-6) * gm + bt
 
     dh = D // HEADS
-    for i in range(2):
+    for i in range(DEPTH):
         b = f"b{i}_"
         y = ln(h, w[b + "ln1_g"], w[b + "ln1_b"])
         q, k, v = (
