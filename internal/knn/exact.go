@@ -46,16 +46,16 @@ func exact(ctx context.Context, s *space, n, k, threads int, rep *reporter) (*Gr
 			heapInit(d, ix, fl)
 			heapPush(d, ix, fl, 0, int32(q), 0)
 		}
+		buf := make([]float32, dataBlock)
 		for jlo := 0; jlo < n; jlo += dataBlock {
 			jhi := min(n, jlo+dataBlock)
 			for q := lo; q < hi; q++ {
 				d, ix, fl := g.Dists[q*k:(q+1)*k], g.Indices[q*k:(q+1)*k], flags[q*k:(q+1)*k]
-				for j := jlo; j < jhi; j++ {
-					if j == q {
-						continue
-					}
-					if dist := s.dist(int32(q), int32(j)); dist < d[0] {
-						heapPush(d, ix, fl, dist, int32(j), 0)
+				dist := buf[:jhi-jlo]
+				s.distRow(dist, int32(q), jlo)
+				for j, dj := range dist {
+					if dj < d[0] && jlo+j != q {
+						heapPush(d, ix, fl, dj, int32(jlo+j), 0)
 					}
 				}
 			}
@@ -94,25 +94,40 @@ func Nearest(data []float32, n, dim int, q []float32, k int, m Metric) ([]int32,
 	if m == Cosine {
 		qq = float64(vec.Dot(q, q))
 	}
-	dist := func(j int) float32 {
-		x := data[j*dim : (j+1)*dim]
-		if m != Cosine {
-			return float32(math.Sqrt(float64(vec.SquaredL2(x, q))))
-		}
-		xx := float64(vec.Dot(x, x))
-		if xx == 0 || qq == 0 {
-			return 1
-		}
-		// Same kernel for all three dots: a row equal to q is at exactly 0.
-		return float32(min(2, max(0, 1-float64(vec.Dot(x, q))/math.Sqrt(xx*qq))))
-	}
 	d := make([]float32, k)
 	ix := make([]int32, k)
 	fl := make([]uint8, k)
 	heapInit(d, ix, fl)
-	for j := range n {
-		if dj := dist(j); dj < d[0] {
-			heapPush(d, ix, fl, dj, int32(j), 0)
+	const block = 256
+	buf := make([]float32, block)
+	for j0 := 0; j0 < n; j0 += block {
+		dist := buf[:min(block, n-j0)]
+		rows := data[j0*dim : (j0+len(dist))*dim]
+		if m != Cosine {
+			vec.SquaredL2Batch(dist, q, rows)
+		} else {
+			vec.DotBatch(dist, q, rows)
+		}
+		for j, dj := range dist {
+			if m == Cosine {
+				x := rows[j*dim : (j+1)*dim]
+				xx := float64(vec.Dot(x, x))
+				if xx == 0 || qq == 0 {
+					dj = 1
+				} else {
+					// The same kernel for all three dots puts a row equal
+					// to q at exactly 0.
+					dj = float32(min(2, max(0, 1-float64(dj)/math.Sqrt(xx*qq))))
+				}
+			}
+			if dj < d[0] {
+				heapPush(d, ix, fl, dj, int32(j0+j), 0)
+			}
+		}
+	}
+	if m != Cosine {
+		for j := range d {
+			d[j] = float32(math.Sqrt(float64(d[j])))
 		}
 	}
 	sort.Sort(rowSorter{self: -1, d: d, ix: ix})

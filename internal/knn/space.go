@@ -35,6 +35,21 @@ func (s *space) dist(i, j int32) float32 {
 	return vec.SquaredL2(s.row(i), s.row(j))
 }
 
+// distRow sets dst[j] to the search distance between point i and point
+// j0+j, for j < len(dst), with one batched kernel call.
+func (s *space) distRow(dst []float32, i int32, j0 int) {
+	rows := s.data[j0*s.dim : (j0+len(dst))*s.dim]
+	if !s.cosine {
+		vec.SquaredL2Batch(dst, s.row(i), rows)
+		return
+	}
+	vec.DotBatch(dst, s.row(i), rows)
+	sqi := s.sq[i]
+	for j, dot := range dst {
+		dst[j] = float32(max(0, 1-float64(dot)/math.Sqrt(sqi*s.sq[j0+j])))
+	}
+}
+
 // final turns a search distance into the graph's distance.
 func (s *space) final(d float32) float32 {
 	if s.cosine {

@@ -133,3 +133,43 @@ func sqL2Generic(a, b []float32) float32 {
 	}
 	return (s0 + s1) + (s2 + s3)
 }
+
+// DotBatch sets dst[j] = q·r_j for every row r_j of the len(dst)×len(q)
+// row-major matrix rows, and returns dst. It panics if
+// len(rows) != len(dst)·len(q).
+func DotBatch(dst, q, rows []float32) []float32 {
+	dim := len(q)
+	if len(rows) != len(dst)*dim {
+		panic("vec: DotBatch of a matrix whose size is not len(dst)×len(q)")
+	}
+	if useAsm && dim >= 16 {
+		for j := range dst {
+			dst[j] = dotAsm(q, rows[j*dim:(j+1)*dim])
+		}
+		return dst
+	}
+	for j := range dst {
+		dst[j] = dotGeneric(q, rows[j*dim:(j+1)*dim])
+	}
+	return dst
+}
+
+// SquaredL2Batch sets dst[j] = ‖q − r_j‖² for every row r_j of the
+// len(dst)×len(q) row-major matrix rows, and returns dst. It panics if
+// len(rows) != len(dst)·len(q).
+func SquaredL2Batch(dst, q, rows []float32) []float32 {
+	dim := len(q)
+	if len(rows) != len(dst)*dim {
+		panic("vec: SquaredL2Batch of a matrix whose size is not len(dst)×len(q)")
+	}
+	if useAsm && dim >= 16 {
+		for j := range dst {
+			dst[j] = sqL2Asm(q, rows[j*dim:(j+1)*dim])
+		}
+		return dst
+	}
+	for j := range dst {
+		dst[j] = sqL2Generic(q, rows[j*dim:(j+1)*dim])
+	}
+	return dst
+}

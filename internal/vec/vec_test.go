@@ -179,3 +179,29 @@ func BenchmarkKernels(b *testing.B) {
 		}
 	}
 }
+
+func TestBatch(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	for _, dim := range []int{1, 5, 16, 33, 784} {
+		const m = 9
+		q := randVec(r, dim)
+		rows := randVec(r, m*dim)
+		dots := DotBatch(make([]float32, m), q, rows)
+		l2s := SquaredL2Batch(make([]float32, m), q, rows)
+		for j := range m {
+			row := rows[j*dim : (j+1)*dim]
+			if want := Dot(q, row); dots[j] != want {
+				t.Errorf("DotBatch(dim %d)[%d] = %v, want %v", dim, j, dots[j], want)
+			}
+			if want := SquaredL2(q, row); l2s[j] != want {
+				t.Errorf("SquaredL2Batch(dim %d)[%d] = %v, want %v", dim, j, l2s[j], want)
+			}
+		}
+	}
+	defer func() {
+		if recover() == nil {
+			t.Errorf("DotBatch(3 results, dim 2, 5 values) did not panic")
+		}
+	}()
+	DotBatch(make([]float32, 3), make([]float32, 2), make([]float32, 5))
+}
