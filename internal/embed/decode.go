@@ -180,15 +180,15 @@ func init() {
 	}
 }
 
-func clampU8(v int32) uint8 {
-	if v < 0 {
-		return 0
+// rangeLimit clamps v+256 to 0…255 for v in −256…511 (libjpeg's range_limit table).
+var rangeLimit = func() (t [1024]uint8) {
+	for i := range t {
+		t[i] = uint8(max(0, min(255, i-256)))
 	}
-	if v > 255 {
-		return 255
-	}
-	return uint8(v)
-}
+	return t
+}()
+
+func clampU8(v int32) uint8 { return rangeLimit[(v+256)&1023] }
 
 // ycbcrToRGB converts a decoded JPEG to RGB as libjpeg(-turbo) does with its defaults:
 // fancy (triangle) upsampling of subsampled chroma, then the integer colour tables.
@@ -208,21 +208,22 @@ func ycbcrToRGB(out *RGB, m *image.YCbCr) {
 			o := out.Pix[3*w*y:]
 			for x := 0; x < w; x++ {
 				c := m.YCbCrAt(m.Rect.Min.X+x, m.Rect.Min.Y+y)
-				ycc(o[3*x:], c.Y, c.Cb, c.Cr)
+				ycc(o[3*x:3*x+3], c.Y, c.Cb, c.Cr)
 			}
 		}
 		return
 	}
 	cw := (w + hs - 1) / hs
 	ch := (h + vs - 1) / vs
-	cb := upsample(m.Cb, m.CStride, cw, ch, w, h, hs, vs)
-	cr := upsample(m.Cr, m.CStride, cw, ch, w, h, hs, vs)
+	cb, cr := make([]uint8, w), make([]uint8, w)
+	sums := make([]int32, cw)
 	for y := 0; y < h; y++ {
+		upsampleRow(cb, sums, m.Cb, m.CStride, cw, ch, y, hs, vs)
+		upsampleRow(cr, sums, m.Cr, m.CStride, cw, ch, y, hs, vs)
 		yrow := m.Y[y*m.YStride : y*m.YStride+w]
-		o := out.Pix[3*w*y:]
-		c := y * w
+		o := out.Pix[3*w*y : 3*w*(y+1)]
 		for x, yy := range yrow {
-			ycc(o[3*x:], yy, cb[c+x], cr[c+x])
+			ycc(o[3*x:3*x+3], yy, cb[x], cr[x])
 		}
 	}
 }
@@ -234,85 +235,74 @@ func ycc(o []uint8, y, cb, cr uint8) {
 	o[2] = clampU8(yy + cbB[cb])
 }
 
-// upsample expands a cw×ch chroma plane to w×h with libjpeg's fancy upsampling
-// (jdsample.c: h2v1, h1v2 and h2v2 triangle filters, edges replicated).
-func upsample(src []uint8, stride, cw, ch, w, h, hs, vs int) []uint8 {
-	// vertical pass into rows of "column sums" (scaled by 4 when vs == 2)
-	out := make([]uint8, w*h)
-	sums := make([]int32, cw)
-	for y := 0; y < h; y++ {
-		cy := y / vs
-		row := src[cy*stride : cy*stride+cw]
-		if vs == 2 {
-			ny := cy - 1 // neighbouring chroma row: above for even output rows, below for odd
-			if y%2 == 1 {
-				ny = cy + 1
+// upsampleRow computes output row y (w = len(o) samples) of a cw×ch chroma plane with
+// libjpeg's fancy upsampling (jdsample.c: h2v1, h1v2 and h2v2 triangle filters, edges
+// replicated). sums is scratch space of cw values.
+func upsampleRow(o []uint8, sums []int32, src []uint8, stride, cw, ch, y, hs, vs int) {
+	w := len(o)
+	cy := y / vs
+	row := src[cy*stride : cy*stride+cw]
+	if hs == 1 && vs == 1 {
+		copy(o, row)
+		return
+	}
+	if vs == 2 {
+		ny := cy - 1 // the other chroma row: above for even output rows, below for odd
+		if y%2 == 1 {
+			ny = cy + 1
+		}
+		ny = max(0, min(ch-1, ny))
+		nrow := src[ny*stride : ny*stride+cw]
+		for i, v := range row {
+			sums[i] = 3*int32(v) + int32(nrow[i])
+		}
+	} else {
+		for i, v := range row {
+			sums[i] = int32(v)
+		}
+	}
+	switch {
+	case hs == 1: // h1v2
+		bias := int32(1)
+		if y%2 == 1 {
+			bias = 2
+		}
+		for x := range o {
+			o[x] = uint8((sums[x] + bias) >> 2)
+		}
+	case vs == 1: // h2v1
+		for cx := 0; cx < cw; cx++ {
+			v := 3 * sums[cx]
+			a := (v + sums[max(0, cx-1)] + 1) >> 2
+			b := (v + sums[min(cw-1, cx+1)] + 2) >> 2
+			if cx == 0 {
+				a = sums[cx]
 			}
-			ny = max(0, min(ch-1, ny))
-			nrow := src[ny*stride : ny*stride+cw]
-			for i := range sums {
-				sums[i] = 3*int32(row[i]) + int32(nrow[i])
+			if cx == cw-1 {
+				b = sums[cx]
 			}
-		} else {
-			for i := range sums {
-				sums[i] = int32(row[i])
+			o[2*cx] = uint8(a)
+			if 2*cx+1 < w {
+				o[2*cx+1] = uint8(b)
 			}
 		}
-		o := out[y*w : (y+1)*w]
-		switch {
-		case hs == 1 && vs == 1:
-			for x := range o {
-				o[x] = uint8(sums[x])
+	default: // h2v2
+		for cx := 0; cx < cw; cx++ {
+			v := 3 * sums[cx]
+			a := (v + sums[max(0, cx-1)] + 8) >> 4
+			b := (v + sums[min(cw-1, cx+1)] + 7) >> 4
+			if cx == 0 {
+				a = (4*sums[cx] + 8) >> 4
 			}
-		case hs == 1: // h1v2
-			bias := int32(1)
-			if y%2 == 1 {
-				bias = 2
+			if cx == cw-1 {
+				b = (4*sums[cx] + 7) >> 4
 			}
-			for x := range o {
-				o[x] = uint8((sums[x] + bias) >> 2)
-			}
-		case vs == 1: // h2v1
-			for cx := 0; cx < cw; cx++ {
-				v := 3 * sums[cx]
-				l, r := sums[max(0, cx-1)], sums[min(cw-1, cx+1)]
-				a := (v + l + 1) >> 2
-				b := (v + r + 2) >> 2
-				if cx == 0 {
-					a = sums[cx]
-				}
-				if cx == cw-1 {
-					b = sums[cx]
-				}
-				if 2*cx < w {
-					o[2*cx] = uint8(a)
-				}
-				if 2*cx+1 < w {
-					o[2*cx+1] = uint8(b)
-				}
-			}
-		default: // h2v2
-			for cx := 0; cx < cw; cx++ {
-				v := 3 * sums[cx]
-				l, r := sums[max(0, cx-1)], sums[min(cw-1, cx+1)]
-				a := (v + l + 8) >> 4
-				b := (v + r + 7) >> 4
-				if cx == 0 {
-					a = (4*sums[cx] + 8) >> 4
-				}
-				if cx == cw-1 {
-					b = (4*sums[cx] + 7) >> 4
-				}
-				if 2*cx < w {
-					o[2*cx] = uint8(a)
-				}
-				if 2*cx+1 < w {
-					o[2*cx+1] = uint8(b)
-				}
+			o[2*cx] = uint8(a)
+			if 2*cx+1 < w {
+				o[2*cx+1] = uint8(b)
 			}
 		}
 	}
-	return out
 }
 
 // webpClip is libwebp's VP8Clip8 (YUV_FIX2 = 6).
