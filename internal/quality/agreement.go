@@ -220,8 +220,11 @@ func (c contingency) expectedMutualInfo() float64 {
 // (MI − E[MI]) / ((H(a) + H(b))/2 − E[MI]), where E[MI] is the expected
 // mutual information under random labelings with the same class sizes
 // (computed exactly, with log-gamma terms, in O(Σ_ij min(|a_i|, |b_j|))).
-// Two labelings that both put every point in one class score 1. Every label,
-// −1 included, is a class. AdjustedMutualInfo panics if len(a) ≠ len(b).
+// Two labelings that both put every point in one class score 1. When both
+// put every point in a class of its own, MI = E[MI] = H and the score is
+// 0/0: like scikit-learn's (and with the same values), it comes out as 0 or
+// 1 depending on rounding. Every label, −1 included, is a class.
+// AdjustedMutualInfo panics if len(a) ≠ len(b).
 func AdjustedMutualInfo(a, b []int32) float64 {
 	c := newContingency("AdjustedMutualInfo", a, b)
 	if len(c.rows) == len(c.cols) && len(c.rows) <= 1 {
