@@ -290,3 +290,39 @@ func TestSilhouetteCancelAndProgress(t *testing.T) {
 		t.Errorf("Progress ended at done %d after %d calls, want 200", last, calls)
 	}
 }
+
+func TestSilhouetteInvariance(t *testing.T) {
+	// Shuffling the points shuffles the scores; renaming labels changes
+	// nothing; every score lies in [−1, 1].
+	rng := rand.New(rand.NewPCG(27, 28))
+	const n, dim = 140, 3
+	data, labels := randomBlobs(rng, n, dim, 4, 2.5)
+	labels[5] = 99 // a singleton
+	ctx := context.Background()
+	want, err := SilhouetteSamples(ctx, data, n, dim, labels, Euclidean, SilhouetteOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	perm := rng.Perm(n)
+	pd := make([]float32, 0, n*dim)
+	pl := make([]int32, 0, n)
+	for _, i := range perm {
+		pd = append(pd, data[i*dim:(i+1)*dim]...)
+		pl = append(pl, -3*labels[i]+1)
+	}
+	got, err := SilhouetteSamples(ctx, pd, n, dim, pl, Euclidean, SilhouetteOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for x, i := range perm {
+		if !close(got[x], want[i], 1e-12) {
+			t.Errorf("SilhouetteSamples(shuffled)[%d] = %v, want %v", x, got[x], want[i])
+		}
+		if got[x] < -1 || got[x] > 1 {
+			t.Errorf("SilhouetteSamples(...)[%d] = %v, want a value in [-1, 1]", x, got[x])
+		}
+	}
+	if want[5] != 0 {
+		t.Errorf("SilhouetteSamples(...)[5] (a singleton) = %v, want 0", want[5])
+	}
+}
