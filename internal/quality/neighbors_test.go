@@ -171,3 +171,22 @@ func TestNeighborPreservationErrors(t *testing.T) {
 		t.Errorf("Trustworthiness(cancelled ctx) error = %v, want context.Canceled", err)
 	}
 }
+
+func TestNeighborPreservationProgress(t *testing.T) {
+	rng := rand.New(rand.NewPCG(29, 30))
+	data, _ := randomBlobs(rng, 100, 3, 3, 1)
+	var last, calls int
+	opts := NeighborOptions{Queries: 37, Threads: 2, Progress: func(phase string, done, total int) {
+		if phase != "neighbors" || total != 37 || done < last || done > total {
+			t.Errorf("Progress(%q, %d, %d) after done %d", phase, done, total, last)
+		}
+		last = done
+		calls++
+	}}
+	if _, err := NeighborPreservation(context.Background(), data, 3, data, 3, 100, 5, Euclidean, opts); err != nil {
+		t.Fatal(err)
+	}
+	if last != 37 || calls == 0 {
+		t.Errorf("Progress ended at done %d after %d calls, want 37", last, calls)
+	}
+}
