@@ -84,6 +84,14 @@ add("lattice-ties", x, [0] * 20 + [1] * 20 + [2] * 12, "euclidean")
 # distances 0, as in the reference.
 x, l = blobs([15, 15], 300, spread=0.004, sep=0.05)
 add("overflow-300d", x, l, "euclidean")
+# Labels as a density-based clusterer produces them: noise and uneven
+# clusters. (hdbscan 0.8.43's own fit needs scikit-learn >= 1.6, newer than
+# Debian's 1.2, so scikit-learn's DBSCAN stands in; validity_index runs.)
+from sklearn.cluster import DBSCAN  # noqa: E402
+
+x, _ = blobs([150, 120, 90, 60], 2, spread=1.2, noise=80)
+l = DBSCAN(eps=0.6, min_samples=6).fit_predict(x)
+add("dbscan-labels-2d", x, l, "euclidean")
 
 with open(os.path.join(OUT, "dbcv.json"), "w") as f:
     json.dump({"generator": "testdata/gen/gen_dbcv.py", "hdbscan": "0.8.43", "cases": cases}, f, indent=1)
