@@ -4,6 +4,9 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"sync"
+
+	"motif/internal/knn"
 )
 
 // Tree is the part of HDBSCAN that depends only on the data, MinSamples,
@@ -72,6 +75,14 @@ func BuildTree(ctx context.Context, data []float32, n, dim int, opts Options) (*
 		return nil, fmt.Errorf("hdbscan needs at least 2 points with finite values, got %d", m)
 	}
 	p := opts.resolve()
+	if f := opts.Progress; f != nil {
+		var mu sync.Mutex
+		opts.Progress = func(phase string, done, total int) {
+			mu.Lock()
+			defer mu.Unlock()
+			f(phase, done, total)
+		}
+	}
 	sp := newSpace(data, m, dim, opts.Metric)
 	method := opts.MST
 	if method == Auto {
@@ -157,8 +168,12 @@ func kdSpanningTree(ctx context.Context, sp *space, p params, opts *Options) ([]
 	return core, edges, nil
 }
 
-// knnTree is the fast path: a kNN graph (given, or exact here), core
-// distances from it, and the spanning tree of its edges.
+// knnDefaultK is the number of neighbours (the point included) of the graph
+// the KNN method builds when none is given, if min_samples needs fewer.
+const knnDefaultK = 16
+
+// knnTree is the fast path: a kNN graph (given, or built with knn.Build),
+// core distances from it, and the spanning tree of its edges.
 func knnTree(ctx context.Context, sp *space, p params, opts *Options, keep []int32, nInput int) ([]float64, []Edge, error) {
 	k := p.minSamples + 1
 	var nbrs []int32
@@ -180,13 +195,20 @@ func knnTree(ctx context.Context, sp *space, p params, opts *Options, keep []int
 			nbrD[i] = float64(d)
 		}
 	} else {
-		k = max(k, 16)
-		var err error
-		nbrs, nbrD, err = denseKNN(ctx, sp, min(k, sp.n), p.threads, opts.Progress)
-		if err != nil {
-			return nil, nil, err
+		k = min(max(k, knnDefaultK), sp.n)
+		m := knn.Euclidean
+		if sp.metric == Cosine {
+			m = knn.Cosine
 		}
-		k = min(k, sp.n)
+		g, err := knn.Build(ctx, sp.data, sp.n, sp.dim, k, knn.Options{Metric: m, Seed: opts.Seed, Threads: p.threads, Progress: opts.Progress})
+		if err != nil {
+			return nil, nil, fmt.Errorf("knn graph: %w", err)
+		}
+		nbrs = g.Indices
+		nbrD = make([]float64, len(g.Dists))
+		for i, d := range g.Dists {
+			nbrD[i] = float64(d)
+		}
 	}
 	core := make([]float64, sp.n)
 	for i := range core {

@@ -104,7 +104,8 @@ const (
 	// memory) in high dimensions.
 	Exact
 	// KNN builds the minimum spanning tree of the k-nearest-neighbour graph
-	// (Options.Graph, or an exact graph computed here) under mutual
+	// (Options.Graph, or one from knn.Build with max(MinSamples+1, 16)
+	// neighbours: exact below 4,096 points, NN-descent above) under mutual
 	// reachability and joins its components with their shortest mutual-
 	// reachability edges. It is an approximation: the tree can be heavier
 	// than the exact one.
@@ -171,12 +172,16 @@ type Options struct {
 	// knn.Build returns it). The KNN method uses it instead of computing
 	// one; it must have K > MinSamples. Exact ignores it.
 	Graph *knn.Graph
+	// Seed seeds the approximate kNN graph that the KNN method builds when
+	// Graph is nil (see knn.Build); default 0.
+	Seed int64
 	// Threads is the number of goroutines; default (0) is
 	// runtime.GOMAXPROCS(0). It changes speed only, never the result.
 	Threads int
 	// Progress, if not nil, is called as work advances with the phase
-	// ("core", "mst", "tree", "select") and how many of total units are
-	// done. Calls never overlap.
+	// ("core", "mst", "tree", "select", "sweep", and knn.Build's phases for
+	// the KNN method) and how many of total units are done. Calls never
+	// overlap.
 	Progress func(phase string, done, total int)
 }
 
