@@ -134,12 +134,7 @@ func (res *DemoResult) score(ctx context.Context, p *Project) error {
 	labels := res.Clusters.Labels
 	res.ARI = quality.AdjustedRand(truth, labels)
 	res.AMI = quality.AdjustedMutualInfo(truth, labels)
-	var tc, lc []int32
-	for i, l := range labels {
-		if l >= 0 {
-			tc, lc = append(tc, truth[i]), append(lc, l)
-		}
-	}
+	tc, lc := quality.Clustered(truth, labels)
 	res.Clustered = float64(len(lc)) / float64(len(labels))
 	if len(lc) > 0 {
 		res.ARIClustered = quality.AdjustedRand(tc, lc)
