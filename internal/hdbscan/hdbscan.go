@@ -98,15 +98,9 @@ func BuildTree(ctx context.Context, data []float32, n, dim int, opts Options) (*
 	case method == Exact && dim <= kdMaxDim:
 		core, edges, err = kdSpanningTree(ctx, sp, p, &opts)
 	case method == Exact:
-		var d []float64
-		k := p.minSamples + 1
-		_, d, err = denseKNN(ctx, sp, k, p.threads, opts.Progress)
+		core, err = denseCore(ctx, sp, p, &opts)
 		if err != nil {
 			return nil, err
-		}
-		core = make([]float64, m)
-		for i := range core {
-			core[i] = d[i*k+k-1]
 		}
 		edges, err = primDense(ctx, sp, core, p.alpha, p.threads, opts.Progress)
 	default:
@@ -166,6 +160,36 @@ func kdSpanningTree(ctx context.Context, sp *space, p params, opts *Options) ([]
 		}
 	}
 	return core, edges, nil
+}
+
+// denseCore returns the core distances by brute force: in float64 up to
+// float64MaxDim dimensions, above with knn.Exact's cache-blocked float32
+// kernels.
+func denseCore(ctx context.Context, sp *space, p params, opts *Options) ([]float64, error) {
+	k := p.minSamples + 1
+	core := make([]float64, sp.n)
+	if sp.dim <= float64MaxDim {
+		_, d, err := denseKNN(ctx, sp, k, p.threads, opts.Progress)
+		if err != nil {
+			return nil, err
+		}
+		for i := range core {
+			core[i] = d[i*k+k-1]
+		}
+		return core, nil
+	}
+	m := knn.Euclidean
+	if sp.metric == Cosine {
+		m = knn.Cosine
+	}
+	g, err := knn.Exact(ctx, sp.data, sp.n, sp.dim, k, knn.Options{Metric: m, Threads: p.threads, Progress: opts.Progress})
+	if err != nil {
+		return nil, fmt.Errorf("core distances: %w", err)
+	}
+	for i := range core {
+		core[i] = float64(g.Dists[i*k+k-1])
+	}
+	return core, nil
 }
 
 // knnDefaultK is the number of neighbours (the point included) of the graph

@@ -32,6 +32,10 @@ type space struct {
 	// rankDone is closed once rank is computed (in the background, while
 	// the KD-tree and core distances are built); call waitRank first.
 	rankDone chan struct{}
+	// sq holds, under Cosine, each normalised row's squared norm as the
+	// distance's dot product computes it, so that a row is at distance
+	// exactly 0 from itself and its duplicates (as package knn does).
+	sq []float64
 }
 
 // waitRank waits until the canonical ranks are ready.
@@ -42,6 +46,10 @@ func newSpace(data []float32, n, dim int, m Metric) *space {
 	if m == Cosine {
 		s.data = slices.Clone(data[:n*dim])
 		vec.NormalizeRows(s.data, dim)
+		s.sq = make([]float64, n)
+		for i := range s.sq {
+			s.sq[i] = s.dot(s.row(i), s.row(i))
+		}
 	}
 	s.rankDone = make(chan struct{})
 	go s.computeRank()
@@ -110,19 +118,15 @@ func (s *space) row(i int) []float32 { return s.data[i*s.dim : (i+1)*s.dim] }
 
 // dist is the distance between points i and j: up to float64MaxDim
 // dimensions summed in float64 in coordinate order (as scikit-learn's
-// metrics), above with the float32 kernels of package vec.
+// metrics), above with the float32 kernels of package vec. Cosine is
+// 1 − dot/√(‖a‖²‖b‖²) of the normalised rows, clamped to [0, 2].
 func (s *space) dist(i, j int) float64 {
 	a, b := s.row(i), s.row(j)
 	if s.metric == Cosine {
-		var dot float64
-		if s.dim <= float64MaxDim {
-			for d := range a {
-				dot += float64(a[d]) * float64(b[d])
-			}
-		} else {
-			dot = float64(vec.Dot(a, b))
+		if s.sq[i] == 0 || s.sq[j] == 0 {
+			return 1 // an all-zero row is at distance 1 from everything
 		}
-		return min(max(1-dot, 0), 2)
+		return min(max(1-s.dot(a, b)/math.Sqrt(s.sq[i]*s.sq[j]), 0), 2)
 	}
 	if s.dim <= float64MaxDim {
 		var sum float64
@@ -133,6 +137,17 @@ func (s *space) dist(i, j int) float64 {
 		return math.Sqrt(sum)
 	}
 	return math.Sqrt(float64(vec.SquaredL2(a, b)))
+}
+
+func (s *space) dot(a, b []float32) float64 {
+	if s.dim <= float64MaxDim {
+		var dot float64
+		for d := range a {
+			dot += float64(a[d]) * float64(b[d])
+		}
+		return dot
+	}
+	return float64(vec.Dot(a, b))
 }
 
 // keyLess orders edges (w1; a1, b1) and (w2; a2, b2) by weight, then by the
