@@ -211,6 +211,15 @@ func writeCSV(w io.Writer, t *Table) error {
 				rec[i] = string(buf)
 			}
 		}
+		if len(rec) == 1 && rec[0] == "" {
+			// A lone empty field would be an empty line, which readers
+			// skip; quote it so that the row survives.
+			cw.Flush()
+			if _, err := io.WriteString(w, "\"\"\n"); err != nil {
+				return err
+			}
+			continue
+		}
 		if err := cw.Write(rec); err != nil {
 			return err
 		}

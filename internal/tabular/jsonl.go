@@ -103,6 +103,9 @@ func readJSONL(r io.Reader, path string) (*Table, error) {
 				if err := dec.Decode(&raw); err != nil {
 					return nil, rowErr(fmt.Errorf("invalid JSON in value of %q: %w", key, err))
 				}
+				if key == "" {
+					return nil, rowErr(errors.New("empty key; every value needs a column name"))
+				}
 				if seen[key] {
 					return nil, rowErr(fmt.Errorf("key %q appears twice", key))
 				}

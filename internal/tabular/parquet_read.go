@@ -121,8 +121,11 @@ func readParquetFile(pf *parquet.File, path string, opts ReadOptions) (*Table, e
 	}
 	plans := make(map[string]*columnPlan, len(fields))
 	var order []string
-	for _, c := range fields {
+	for i, c := range fields {
 		p := planColumn(c)
+		if p.name == "" {
+			p.name = fmt.Sprintf("column_%d", i+1)
+		}
 		if _, dup := plans[p.name]; dup {
 			return nil, fmt.Errorf("%s: column %q appears twice in the schema", path, p.name)
 		}
