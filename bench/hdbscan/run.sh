@@ -2,7 +2,7 @@
 # Side-by-side HDBSCAN benchmark: motif vs scikit-learn-contrib/hdbscan,
 # whole processes, alternating, medians of wall and CPU (user+sys) seconds.
 #
-#   bench/hdbscan/run.sh WORKDIR HDBSCAN_CHECKOUT [RUNS]
+#   [PYTHON=python3] [SWEEP_RUNS=1] bench/hdbscan/run.sh WORKDIR HDBSCAN_CHECKOUT [RUNS]
 #
 # WORKDIR receives the layout (made once by layout.py with umap-learn),
 # labels and logs. HDBSCAN_CHECKOUT is a built checkout of
@@ -12,7 +12,7 @@ work=${1:?workdir}; ref=${2:?hdbscan checkout}; runs=${3:-5}
 here=$(cd "$(dirname "$0")" && pwd)
 mkdir -p "$work"
 layout=$work/fmnist_umap.f32
-[ -s "$layout" ] || python3 "$here/layout.py" "$layout"
+[ -s "$layout" ] || ${PYTHON:-python3} "$here/layout.py" "$layout"
 (cd "$here/../.." && go build -o "$work/motif-hdbscan-bench" ./bench/hdbscan)
 
 TIMEFORMAT='%R %U %S'
@@ -22,9 +22,9 @@ measure() { # label command... ; appends "label wall cpu" to $work/times
   echo "$t" | awk -v l="$1" '{printf "%s %.3f %.3f\n", l, $1, $2+$3}' >>"$work/times"
 }
 # the first argument doubles as the output name, so wrap the commands
-py_cluster() { PYTHONPATH=$ref python3 "$here/bench.py" cluster "$layout"; }
+py_cluster() { PYTHONPATH=$ref ${PYTHON:-python3} "$here/bench.py" cluster "$layout"; }
 go_cluster() { "$work/motif-hdbscan-bench" cluster -in "$layout"; }
-py_sweep() { PYTHONPATH=$ref python3 "$here/bench.py" sweep "$layout"; }
+py_sweep() { PYTHONPATH=$ref ${PYTHON:-python3} "$here/bench.py" sweep "$layout"; }
 go_sweep() { "$work/motif-hdbscan-bench" sweep -in "$layout"; }
 : >"$work/times"
 for i in $(seq "$runs"); do

@@ -104,12 +104,17 @@ func (b *boruvka) coreInput() []float64 {
 type cand struct {
 	q      int32
 	w      float64
-	lo, hi int32 // canonical ranks of the ends
+	d      float64 // distance between the ends, the first tie-breaker
+	lo, hi int32   // canonical ranks of the ends
 }
 
-func (c *cand) less(w float64, lo, hi int32) bool {
+// less orders edges as space.keyLess does.
+func (c *cand) less(w, d float64, lo, hi int32) bool {
 	if w != c.w {
 		return w < c.w
+	}
+	if d != c.d {
+		return d < c.d
 	}
 	if lo != c.lo {
 		return lo < c.lo
@@ -229,18 +234,15 @@ func (b *boruvka) edgeLess(p1, q1 int32, w1 float64, p2, q2 int32, w2 float64) b
 	if w1 != w2 {
 		return w1 < w2
 	}
-	l1, h1 := b.rank[p1], b.rank[q1]
-	if l1 > h1 {
-		l1, h1 = h1, l1
+	c := cand{w: w2, d: math.Sqrt(b.t.dist2(int(p2), int(q2))), lo: b.rank[p2], hi: b.rank[q2]}
+	if c.lo > c.hi {
+		c.lo, c.hi = c.hi, c.lo
 	}
-	l2, h2 := b.rank[p2], b.rank[q2]
-	if l2 > h2 {
-		l2, h2 = h2, l2
+	lo, hi := b.rank[p1], b.rank[q1]
+	if lo > hi {
+		lo, hi = hi, lo
 	}
-	if l1 != l2 {
-		return l1 < l2
-	}
-	return h1 < h2
+	return c.less(w1, math.Sqrt(b.t.dist2(int(p1), int(q1))), lo, hi)
 }
 
 // labelNodes marks the nodes whose points all lie in one component.
@@ -305,7 +307,7 @@ func (b *boruvka) searchLeaf(leaf int32, bound []atomic.Uint64) {
 		if max(b.core[p], b.lb[p]) > bw {
 			continue
 		}
-		best := cand{q: -1, w: bw, lo: math.MaxInt32, hi: math.MaxInt32}
+		best := cand{q: -1, w: bw, d: math.Inf(1), lo: math.MaxInt32, hi: math.MaxInt32}
 		pruned := math.Inf(1)
 		x := t.pts[int(p)*t.dim : int(p+1)*t.dim]
 		b.search(0, p, cp, x, &best, &pruned)
@@ -365,7 +367,8 @@ func (b *boruvka) search(node, p, cp int32, x []float64, best *cand, pruned *flo
 				u := x[d] - y[d]
 				s += u * u
 			}
-			w := max(cpCore, cq, math.Sqrt(s)/b.alpha)
+			d := math.Sqrt(s)
+			w := max(cpCore, cq, d/b.alpha)
 			if w > best.w {
 				*pruned = min(*pruned, w)
 				continue
@@ -374,8 +377,8 @@ func (b *boruvka) search(node, p, cp int32, x []float64, best *cand, pruned *flo
 			if lo > hi {
 				lo, hi = hi, lo
 			}
-			if best.less(w, lo, hi) {
-				*best = cand{q: q, w: w, lo: lo, hi: hi}
+			if best.less(w, d, lo, hi) {
+				*best = cand{q: q, w: w, d: d, lo: lo, hi: hi}
 			}
 		}
 		return
@@ -419,8 +422,9 @@ func (b *boruvka) fromNeighbours(p int, cp int32) (cand, bool) {
 		if lo > hi {
 			lo, hi = hi, lo
 		}
-		if best.q < 0 || best.less(cpCore, lo, hi) {
-			best = cand{q: q, w: cpCore, lo: lo, hi: hi}
+		d := b.nbrD[p*b.k+j]
+		if best.q < 0 || best.less(cpCore, d, lo, hi) {
+			best = cand{q: q, w: cpCore, d: d, lo: lo, hi: hi}
 		}
 	}
 	return best, best.q >= 0

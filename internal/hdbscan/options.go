@@ -14,9 +14,18 @@
 // KD-tree, pruned by core distances) and in high dimensions on request
 // (Prim over dense distances); a fast option builds it from a k-nearest-
 // neighbour graph. Ties between equal mutual-reachability distances, which
-// are frequent when min_samples > 1, are broken by the points' coordinates,
-// never by their input order, so shuffling the input only permutes the
-// result.
+// are frequent when min_samples > 1, are broken by the plain distance
+// between the ends and then by the points' coordinates, never by their
+// input order, so the spanning tree, the single-linkage tree and every
+// output are unique and shuffling the input permutes them with the points.
+// The library breaks such ties by its traversal order instead, so with
+// min_samples > 1 results can differ from it on a few boundary points, as
+// its own algorithms differ from each other (see testdata/README.md).
+//
+// Exact duplicates (more than min_samples copies of a point) have core
+// distance 0, so their λ = 1/distance is +Inf: as in the library, their
+// probabilities are 1, the persistence of every cluster is 1, and GLOSH
+// scores of points under such clusters can be NaN (∞/∞).
 package hdbscan
 
 import (

@@ -150,12 +150,17 @@ func (s *space) dot(a, b []float32) float64 {
 	return float64(vec.Dot(a, b))
 }
 
-// keyLess orders edges (w1; a1, b1) and (w2; a2, b2) by weight, then by the
-// smaller and the larger canonical rank of their ends: a strict total order,
-// so that the minimum spanning tree and the single-linkage tree are unique.
+// keyLess orders edges (w1; a1, b1) and (w2; a2, b2) by weight, then by
+// the distance between their ends (among equal mutual reachabilities the
+// geometrically closer pair comes first), then by the smaller and the larger
+// canonical rank of their ends: a strict total order, so that the minimum
+// spanning tree and the single-linkage tree are unique.
 func (s *space) keyLess(w1 float64, a1, b1 int32, w2 float64, a2, b2 int32) bool {
 	if w1 != w2 {
 		return w1 < w2
+	}
+	if d1, d2 := s.dist(int(a1), int(b1)), s.dist(int(a2), int(b2)); d1 != d2 {
+		return d1 < d2
 	}
 	l1, h1 := s.rank[a1], s.rank[b1]
 	if l1 > h1 {
