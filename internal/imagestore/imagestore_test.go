@@ -11,10 +11,13 @@ import (
 	"image/gif"
 	"image/jpeg"
 	"image/png"
+	"math"
 	"os"
 	"path/filepath"
 	"runtime"
 	"testing"
+
+	xdraw "golang.org/x/image/draw"
 )
 
 // gradient returns a w×h test picture with smooth colour ramps and a disc,
@@ -426,4 +429,75 @@ func FuzzInspect(f *testing.F) {
 			t.Fatalf("Decode returned an empty image")
 		}
 	})
+}
+
+// TestThumbnailMatchesDirectKernel checks that the block-average first
+// stage changes the thumbnail by little compared with Catmull-Rom alone
+// over the whole reduction.
+func TestThumbnailMatchesDirectKernel(t *testing.T) {
+	g := gradient(1200, 675)
+	inputs := map[string]image.Image{"rgba": g, "ycbcr": mustDecode(t, encodeJPEG(t, g, 95)), "nrgba": toNRGBA(g),
+		"fine checks": checker(1200, 676, 3)}
+	for name, img := range inputs {
+		got := Thumbnail(img, 256)
+		want := image.NewRGBA(got.Bounds())
+		xdraw.CatmullRom.Scale(want, want.Bounds(), img, img.Bounds(), xdraw.Src, nil)
+		var sum, worst float64
+		for i := range got.Pix {
+			d := math.Abs(float64(got.Pix[i]) - float64(want.Pix[i]))
+			sum += d
+			worst = max(worst, d)
+		}
+		if mean := sum / float64(len(got.Pix)); mean > 1.5 {
+			t.Errorf("Thumbnail(%s) differs from Catmull-Rom alone by %.2f levels on average (worst %.0f), want ≤ 1.5", name, mean, worst)
+		}
+	}
+}
+
+func toNRGBA(img image.Image) *image.NRGBA {
+	out := image.NewNRGBA(img.Bounds())
+	xdraw.Draw(out, out.Bounds(), img, img.Bounds().Min, xdraw.Src)
+	return out
+}
+
+func BenchmarkThumbnail(b *testing.B) {
+	img := mustDecodeB(b, encodeJPEG(b, gradient(1200, 675), 85))
+	for b.Loop() {
+		Thumbnail(img, 256)
+	}
+}
+
+func BenchmarkDecodeJPEG(b *testing.B) {
+	data := encodeJPEG(b, gradient(1200, 675), 85)
+	b.SetBytes(int64(len(data)))
+	for b.Loop() {
+		if _, _, err := Decode(data, 0); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkPut(b *testing.B) {
+	s, err := Open(b.TempDir(), Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	data := encodeJPEG(b, gradient(1200, 675), 85)
+	n := len(data)
+	for i := 0; b.Loop(); i++ {
+		// Unique bytes each time (after the end-of-image marker, which
+		// decoders ignore), so every Put writes its files.
+		data = binary.LittleEndian.AppendUint64(data[:n], uint64(i))
+		if _, err := s.Put(data); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func mustDecodeB(b *testing.B, data []byte) image.Image {
+	img, _, err := Decode(data, 0)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return img
 }
