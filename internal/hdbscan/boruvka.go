@@ -142,6 +142,7 @@ func (b *boruvka) spanningTree(ctx context.Context, threads int, progress func(s
 	bound := make([]atomic.Uint64, n)
 	edges := make([]Edge, 0, n-1)
 	bestOf := make([]int32, n) // per component: the point holding its best edge
+	var leaders []int32
 	for len(edges) < n-1 {
 		if err := ctx.Err(); err != nil {
 			return nil, err
@@ -179,6 +180,36 @@ func (b *boruvka) spanningTree(ctx context.Context, threads int, progress func(s
 						break
 					}
 				}
+			}
+		})
+		if err != nil {
+			return nil, err
+		}
+		// Search first, in each component, the point most likely to hold
+		// its best edge (the smallest lower bound), so that the bound is
+		// tight when the other points come.
+		leaders = leaders[:0]
+		for p := range bestOf {
+			bestOf[p] = -1
+		}
+		for p := range n {
+			if b.candQ[p] >= 0 {
+				continue
+			}
+			cp := b.compOf[p]
+			o := bestOf[cp]
+			if o < 0 || max(b.core[p], b.lb[p]) < max(b.core[o], b.lb[o]) {
+				bestOf[cp] = int32(p)
+			}
+		}
+		for _, p := range bestOf {
+			if p >= 0 {
+				leaders = append(leaders, p)
+			}
+		}
+		err = parallelFor(ctx, threads, len(leaders), 64, func(lo, hi int) {
+			for _, p := range leaders[lo:hi] {
+				b.searchPoint(p, bound)
 			}
 		})
 		if err != nil {
@@ -299,25 +330,31 @@ func (b *boruvka) searchLeaf(leaf int32, bound []atomic.Uint64) {
 		}
 	}
 	for p := s; p < e; p++ {
-		if b.candQ[p] >= 0 {
-			continue
+		if b.candQ[p] < 0 {
+			b.searchPoint(p, bound)
 		}
-		cp := b.compOf[p]
-		bw := math.Float64frombits(bound[cp].Load())
-		if max(b.core[p], b.lb[p]) > bw {
-			continue
-		}
-		best := cand{q: -1, w: bw, d: math.Inf(1), lo: math.MaxInt32, hi: math.MaxInt32}
-		pruned := math.Inf(1)
-		x := t.pts[int(p)*t.dim : int(p+1)*t.dim]
-		b.search(0, p, cp, x, &best, &pruned)
-		if best.q >= 0 {
-			b.candQ[p], b.candW[p] = best.q, best.w
-			b.lb[p] = best.w
-			atomicMinFloat(&bound[cp], best.w)
-		} else {
-			b.lb[p] = max(b.lb[p], pruned)
-		}
+	}
+}
+
+// searchPoint searches the best edge of tree position p within its
+// component's bound, unless p's lower bound already exceeds it.
+func (b *boruvka) searchPoint(p int32, bound []atomic.Uint64) {
+	t := b.t
+	cp := b.compOf[p]
+	bw := math.Float64frombits(bound[cp].Load())
+	if max(b.core[p], b.lb[p]) > bw {
+		return
+	}
+	best := cand{q: -1, w: bw, d: math.Inf(1), lo: math.MaxInt32, hi: math.MaxInt32}
+	pruned := math.Inf(1)
+	x := t.pts[int(p)*t.dim : int(p+1)*t.dim]
+	b.search(0, p, cp, x, &best, &pruned)
+	if best.q >= 0 {
+		b.candQ[p], b.candW[p] = best.q, best.w
+		b.lb[p] = best.w
+		atomicMinFloat(&bound[cp], best.w)
+	} else {
+		b.lb[p] = max(b.lb[p], pruned)
 	}
 }
 

@@ -23,9 +23,10 @@
 // its own algorithms differ from each other (see testdata/README.md).
 //
 // Exact duplicates (more than min_samples copies of a point) have core
-// distance 0, so their λ = 1/distance is +Inf: as in the library, their
-// probabilities are 1, the persistence of every cluster is 1, and GLOSH
-// scores of points under such clusters can be NaN (∞/∞).
+// distance 0, so their λ = 1/distance is +Inf. As in the library, those
+// points get probability 1 and GLOSH score 0, the other points of a cluster
+// whose deepest λ is +Inf get probability 0 (λ/∞) and GLOSH score NaN
+// ((∞ − λ)/∞), and the persistence of every cluster is 1.
 package hdbscan
 
 import (
