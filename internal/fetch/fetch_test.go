@@ -2,6 +2,7 @@ package fetch
 
 import (
 	"bytes"
+	"compress/gzip"
 	"compress/zlib"
 	"context"
 	"encoding/binary"
@@ -110,6 +111,18 @@ func validate(body []byte) error {
 	}
 	return nil
 }
+
+// gzipBomb is 64 MiB of zeros, gzip-compressed to about 64 KiB.
+var gzipBomb = func() []byte {
+	var buf bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+	zero := make([]byte, 1<<20)
+	for range 64 {
+		zw.Write(zero)
+	}
+	zw.Close()
+	return buf.Bytes()
+}()
 
 // faultServer serves every case the fetcher must survive. Counters are per
 // path, so each test uses its own paths.
@@ -271,6 +284,12 @@ func newFaultServer(t *testing.T) *faultServer {
 	}
 	mux.HandleFunc("/gigabyte", func(w http.ResponseWriter, r *http.Request) { huge(w, r, true) })
 	mux.HandleFunc("/gigabyte-chunked", func(w http.ResponseWriter, r *http.Request) { huge(w, r, false) })
+	mux.HandleFunc("/gzip-bomb", func(w http.ResponseWriter, r *http.Request) {
+		f.hit(r.URL.Path)
+		w.Header().Set("Content-Type", "image/jpeg")
+		w.Header().Set("Content-Encoding", "gzip")
+		w.Write(gzipBomb)
+	})
 	mux.HandleFunc("/bomb.png", func(w http.ResponseWriter, r *http.Request) {
 		f.hit(r.URL.Path)
 		w.Header().Set("Content-Type", "image/png")
@@ -297,6 +316,7 @@ func testOptions() Options {
 		HeaderTimeout: time.Second,
 		MaxBytes:      1 << 20,
 		Validate:      validate,
+		Resolver:      mapResolver{}, // no lookup ever leaves the process
 	}
 }
 
@@ -305,8 +325,8 @@ func TestFetchOutcomes(t *testing.T) {
 	// Each case gets its own client, since a Retry-After pauses the whole
 	// host for that client.
 	short := testOptions()
-	short.Timeout = 300 * time.Millisecond
-	short.HeaderTimeout = 200 * time.Millisecond
+	short.Timeout = time.Second
+	short.HeaderTimeout = 500 * time.Millisecond
 	short.Retries = 1
 	c, cShort := testOptions(), short
 	tests := []struct {
@@ -345,6 +365,8 @@ func TestFetchOutcomes(t *testing.T) {
 		{"html sent as image/jpeg", c, "/html-as-jpeg", "not_image", 200, 1, false, 1},
 		{"1 GB declared", c, "/gigabyte", "too_large", 200, 1, false, 1},
 		{"1 GB chunked", c, "/gigabyte-chunked", "too_large", 200, 1, false, 1},
+		{"gzip bomb (64 MB of zeros)", c, "/gzip-bomb", "too_large", 200, 1, false, 1},
+		{"unknown host", c, "http://no-such-host.invalid/x.jpg", "dns_error", 0, 1, false, 0},
 		{"50000x50000 png bomb", c, "/bomb.png", "too_many_pixels", 200, 1, false, 1},
 	}
 	for _, tt := range tests {
@@ -352,7 +374,11 @@ func TestFetchOutcomes(t *testing.T) {
 			t.Parallel()
 			c := New(tt.opts)
 			defer c.Close()
-			out := c.Fetch(context.Background(), f.URL+tt.path)
+			u := f.URL + tt.path
+			if strings.HasPrefix(tt.path, "http") {
+				u = tt.path
+			}
+			out := c.Fetch(context.Background(), u)
 			if out.Status != tt.status || out.HTTPStatus != tt.http || out.Attempts != tt.attempts || out.Retryable != tt.retryable {
 				t.Errorf("Fetch(%s) = status %s, http %d, attempts %d, retryable %v (err %v); want %s, %d, %d, %v",
 					tt.path, out.Status, out.HTTPStatus, out.Attempts, out.Retryable, out.Err, tt.status, tt.http, tt.attempts, tt.retryable)
@@ -380,6 +406,27 @@ func TestRetryAfterWaits(t *testing.T) {
 	out := c.Fetch(context.Background(), f.URL+"/429-then-ok")
 	if out.Status != "ok" || out.Duration < time.Second {
 		t.Errorf("Fetch(429 Retry-After: 1) = %s after %v, want ok after at least 1s", out.Status, out.Duration)
+	}
+}
+
+// TestRetryAfterPausesHost checks that a Retry-After holds back the other
+// requests to the same host, not only the retry.
+func TestRetryAfterPausesHost(t *testing.T) {
+	f := newFaultServer(t)
+	c := New(testOptions())
+	defer c.Close()
+	first := make(chan Outcome)
+	go func() { first <- c.Fetch(context.Background(), f.URL+"/429-then-ok") }()
+	for f.count("/429-then-ok") == 0 {
+		time.Sleep(5 * time.Millisecond)
+	}
+	time.Sleep(50 * time.Millisecond) // let the 429 be read
+	other := c.Fetch(context.Background(), f.URL+"/img/jpeg")
+	if a := <-first; a.Status != "ok" || other.Status != "ok" {
+		t.Fatalf("Fetch() = %s, %s; want ok, ok", a.Status, other.Status)
+	}
+	if other.Duration < 500*time.Millisecond {
+		t.Errorf("request to a host paused by Retry-After: 1 took %v, want it held back (≥ 500ms)", other.Duration)
 	}
 }
 
