@@ -128,6 +128,90 @@ func TestReadParquetDuckDBMetadata(t *testing.T) {
 	}
 }
 
+// TestReadParquetDuckDBTypes checks the rarer metadata types of
+// duckdb_types.parquet against the formulas of gen/duckdb_fixtures.cjs.
+func TestReadParquetDuckDBTypes(t *testing.T) {
+	tab, err := ReadParquet(filepath.Join("testdata", "duckdb_types.parquet"), ReadOptions{})
+	if err != nil {
+		t.Fatalf("ReadParquet(duckdb_types.parquet) = %v", err)
+	}
+	base := time.Date(2024, 6, 9, 20, 0, 0, 0, time.UTC)
+	colours := []string{"red", "green", "blue"}
+	tests := []struct {
+		col  string
+		typ  Type
+		want func(i int) any
+	}{
+		{"d4", Float64, func(i int) any { return float64(i-5) / 10 }},
+		{"d18", Float64, func(i int) any { return float64((i-5)*1125) / 1e3 }},
+		{"d38", Float64, func(i int) any { return float64((i-5)*123456789) / 1e4 }},
+		{"tiny", Int64, func(i int) any { return int64(i - 5) }},
+		{"u8", Int64, func(i int) any { return int64(i) }},
+		{"u32", Int64, func(i int) any { return int64(4000000000 + i) }},
+		{"u64", Int64, func(i int) any { return int64(9000000000000000000 + i) }},
+		{"uuid", String, func(i int) any { return fmt.Sprintf("%08x-0000-4000-8000-%012x", i, i*7) }},
+		{"clock", Int64, func(i int) any { return int64(12*3600+i) * 1e6 }},
+		{"raw", String, func(i int) any { return fmt.Sprintf("blob%d", i) }},
+		{"colour", String, func(i int) any { return colours[i%3] }},
+		{"ts_s", Timestamp, func(i int) any { return base.Add(time.Duration(i) * time.Second) }},
+		{"ts_ms", Timestamp, func(i int) any { return base.Add(time.Duration(i) * time.Millisecond) }},
+		{"ts_ns", Timestamp, func(i int) any { return base.Add(time.Duration(i) * time.Microsecond) }},
+	}
+	for _, tt := range tests {
+		c := tab.Column(tt.col)
+		if c == nil || c.Type != tt.typ {
+			t.Errorf("ReadParquet(duckdb_types.parquet) column %q = %+v, want type %v", tt.col, c, tt.typ)
+			continue
+		}
+		for i := range tab.Rows {
+			var got any
+			switch c.Type {
+			case Float64:
+				got = c.Floats[i]
+			case Int64:
+				got = c.Ints[i]
+			case String:
+				got = c.Strings[i]
+			case Timestamp:
+				got = c.Times[i]
+			}
+			if want := tt.want(i); !reflect.DeepEqual(got, want) {
+				t.Errorf("ReadParquet(duckdb_types.parquet) %s row %d = %v, want %v", tt.col, i, got, want)
+				break
+			}
+		}
+	}
+}
+
+// TestReadParquetDictionary reads list<float> and list<double> columns
+// whose values are dictionary-encoded.
+func TestReadParquetDictionary(t *testing.T) {
+	tab, err := ReadParquet(filepath.Join("testdata", "duckdb_dictionary.parquet"), ReadOptions{VectorColumns: []string{"embedding", "embedding64"}})
+	if err != nil {
+		t.Fatalf("ReadParquet(duckdb_dictionary.parquet) = %v", err)
+	}
+	tests := []struct {
+		col  string
+		want func(i, k int) float32
+	}{
+		{"embedding", func(i, k int) float32 { return float32(float64((i+k)%5) / 4) }},
+		{"embedding64", func(i, k int) float32 { return float32(float64((i+k)%7) / 3) }},
+	}
+	for _, tt := range tests {
+		c := tab.Column(tt.col)
+		if c == nil || c.Type != Vector || c.Dim != 8 || tab.Rows != 3000 {
+			t.Fatalf("ReadParquet(duckdb_dictionary.parquet) %s = %+v over %d rows, want 8-dimensional vectors over 3000", tt.col, c, tab.Rows)
+		}
+		for i := range tab.Rows {
+			for k, v := range c.Row(i) {
+				if want := tt.want(i, k); v != want {
+					t.Fatalf("ReadParquet(duckdb_dictionary.parquet) %s row %d element %d = %v, want %v", tt.col, i, k, v, want)
+				}
+			}
+		}
+	}
+}
+
 func TestReadParquetOptions(t *testing.T) {
 	path := filepath.Join("testdata", "duckdb_double_list.parquet")
 	tab, err := ReadParquet(path, ReadOptions{Columns: []string{"embedding", "id"}})

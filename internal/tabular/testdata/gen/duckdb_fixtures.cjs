@@ -42,6 +42,33 @@ const fixtures = [
   ['duckdb_array.parquet', `
     SELECT i::INTEGER AS id, ${vec(4)}::FLOAT[4] AS embedding
     FROM range(20) t(i)`, "(FORMAT parquet, COMPRESSION gzip)"],
+  // Dictionary-encoded FLOAT[] and DOUBLE[] (few distinct values), as
+  // pyarrow also writes lists by default.
+  ['duckdb_dictionary.parquet', `
+    SELECT i::INTEGER AS id,
+           list_transform(range(8), k -> ((i + k) % 5) / 4.0)::FLOAT[] AS embedding,
+           list_transform(range(8), k -> ((i + k) % 7) / 3.0)::DOUBLE[] AS embedding64
+    FROM range(3000) t(i)`, "(FORMAT parquet)"],
+  // Rarer metadata types: decimals stored as INT32, INT64 and
+  // FIXED_LEN_BYTE_ARRAY, unsigned and small integers, UUID, TIME, BLOB,
+  // ENUM, and timestamps in seconds, milliseconds and nanoseconds.
+  ['duckdb_types.parquet', `
+    SELECT i::INTEGER AS id,
+           ((i - 5) / 10)::DECIMAL(4,1) AS d4,
+           ((i - 5) * 1.125)::DECIMAL(18,3) AS d18,
+           ((i - 5) * 12345.6789)::DECIMAL(38,4) AS d38,
+           (i - 5)::TINYINT AS tiny,
+           i::UTINYINT AS u8,
+           (4000000000 + i)::UINTEGER AS u32,
+           (9000000000000000000 + i)::UBIGINT AS u64,
+           printf('%08x-0000-4000-8000-%012x', i, i * 7)::UUID AS uuid,
+           TIME '12:00:00' + to_seconds(i) AS clock,
+           ('blob' || i::VARCHAR)::BLOB AS raw,
+           (['red', 'green', 'blue'][i % 3 + 1])::ENUM('red', 'green', 'blue') AS colour,
+           (TIMESTAMP '2024-06-09 20:00:00' + to_seconds(i))::TIMESTAMP_S AS ts_s,
+           (TIMESTAMP '2024-06-09 20:00:00' + to_milliseconds(i))::TIMESTAMP_MS AS ts_ms,
+           (TIMESTAMP_NS '2024-06-09 20:00:00' + to_microseconds(i)) AS ts_ns
+    FROM range(10) t(i)`, "(FORMAT parquet)"],
   // Bad inputs.
   ['duckdb_ragged.parquet', `
     SELECT i::INTEGER AS id,
@@ -81,7 +108,9 @@ const fixtures = [
       `SELECT count(DISTINCT row_group_id)::INTEGER AS groups, max(row_group_num_rows)::INTEGER AS max_rows
        FROM parquet_metadata('${file(name)}')`);
     const [groups, maxRows] = r.getRows()[0];
-    console.log(`${name}: ${groups} row group(s), at most ${maxRows} rows each`);
+    const enc = await conn.runAndReadAll(
+      `SELECT DISTINCT encodings FROM parquet_metadata('${file(name)}') WHERE path_in_schema LIKE 'embedding%'`);
+    console.log(`${name}: ${groups} row group(s), at most ${maxRows} rows each; embedding encodings ${enc.getRows().map((r) => r[0]).join(' ')}`);
   }
   const v = await conn.runAndReadAll('SELECT version()');
   console.log('written by DuckDB', v.getRows()[0][0]);
