@@ -4,9 +4,11 @@
 # random weights. Needs MOTIF_ORT_LIB (internal/embed/testdata/get-ort.sh), Debian's
 # python3-onnx, python3-numpy, python3-pil and python3-skimage.
 #
-#   bench/embed/run.sh [N]        (from the repository root; N pictures, default 200)
+#   bench/embed/run.sh [N [ROUNDS]]   (from the repository root; N pictures, default 200;
+#                                      ROUNDS alternated rounds, default 3)
 set -eu
 n=${1:-200}
+rounds=${2:-3}
 out=bench/out/embed
 mkdir -p "$out"
 [ -f "$out/vit_s14_random.onnx" ] || /usr/bin/python3 bench/embed/gen_vit_s.py "$out"
@@ -16,5 +18,5 @@ echo "| model | pictures | batch | CPUs | decode+preprocess, 1 core (img/s) | ON
 echo "|---|---|---|---|---|---|---|---|"
 for m in ../shared/models/mobilenet_v2_embedder.onnx "$out/vit_s14_random.onnx"; do
 	[ -f "$m" ] || { echo "skip $m (absent)" >&2; continue; }
-	"$out/bench-embed" -model "$m" -images "$out/images" -n "$n"
+	"$out/bench-embed" -model "$m" -images "$out/images" -n "$n" -rounds "$rounds"
 done
