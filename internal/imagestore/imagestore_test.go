@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/zlib"
 	"encoding/binary"
+	"encoding/csv"
 	"errors"
 	"hash/crc32"
 	"image"
@@ -15,6 +16,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"testing"
 
 	xdraw "golang.org/x/image/draw"
@@ -500,4 +502,34 @@ func mustDecodeB(b *testing.B, data []byte) image.Image {
 		b.Fatal(err)
 	}
 	return img
+}
+
+// TestPHashReference compares PHash, computed from the thumbnail as Put
+// does, with imagehash.phash's definition computed by Pillow and SciPy
+// (testdata/make_phash.py). The resampling filters differ (Catmull-Rom here,
+// Lanczos there), so a few bits may differ; a different picture differs in
+// about half of them.
+func TestPHashReference(t *testing.T) {
+	f, err := os.Open(filepath.Join("testdata", "phash_reference.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	recs, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range recs[1:] {
+		want, err := strconv.ParseUint(r[1], 16, 64)
+		if err != nil {
+			t.Fatal(err)
+		}
+		img := mustDecode(t, readTestdata(t, r[0]))
+		got := PHash(Thumbnail(img, DefaultThumbSize))
+		d := Distance(got, want)
+		t.Logf("%s: %d bits differ", r[0], d)
+		if d > 4 {
+			t.Errorf("PHash(%s) = %016x, imagehash's definition gives %016x: %d bits differ, want ≤ 4", r[0], got, want, d)
+		}
+	}
 }
