@@ -87,7 +87,7 @@ func BuildTree(ctx context.Context, data []float32, n, dim int, opts Options) (*
 	method := opts.MST
 	if method == Auto {
 		method = Exact
-		if dim > kdMaxDim && m > 12000 {
+		if dim > kdMaxDim && m > autoExactMax {
 			method = KNN
 		}
 	}
@@ -161,6 +161,10 @@ func kdSpanningTree(ctx context.Context, sp *space, p params, opts *Options) ([]
 	}
 	return core, edges, nil
 }
+
+// autoExactMax is the largest number of high-dimensional points for which
+// Auto chooses the exact (O(n²·dim)) spanning tree.
+const autoExactMax = 4096
 
 // denseCore returns the core distances by brute force: in float64 up to
 // float64MaxDim dimensions, above with knn.Exact's cache-blocked float32

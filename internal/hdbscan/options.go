@@ -107,7 +107,7 @@ type MSTMethod int
 
 const (
 	// Auto uses Exact in low dimensions (dim ≤ 16), Exact in high dimensions
-	// up to 12,000 points, and KNN above.
+	// up to 4,096 points, and KNN above.
 	Auto MSTMethod = iota
 	// Exact builds the true minimum spanning tree: Borůvka over a KD-tree in
 	// low dimensions, Prim over dense distances (O(n²·dim) time, O(n)
