@@ -1,6 +1,7 @@
 package tabular
 
 import (
+	"encoding/binary"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -27,20 +28,21 @@ type ReadOptions struct {
 	Columns []string
 
 	// VectorColumns names columns that must be read as vectors: each must be
-	// present and be a list (or fixed-size list) of FLOAT, DOUBLE, INT32 or
-	// INT64. Default none. Whatever this says, every list of FLOAT or DOUBLE
-	// that is read becomes a Vector column, and all vector columns are
-	// checked for nulls, ragged rows and NaN/Inf values.
+	// present and be a list (or fixed-size list) of FLOAT, DOUBLE, FLOAT16,
+	// INT32 or INT64. Default none. Whatever this says, every list of FLOAT,
+	// DOUBLE or FLOAT16 that is read becomes a Vector column, and all vector
+	// columns are checked for nulls, ragged rows and NaN/Inf values.
 	VectorColumns []string
 }
 
 // ReadParquet reads the Parquet file at path into memory.
 //
-// Flat columns become String (BYTE_ARRAY/STRING, ENUM, JSON, UUID),
-// Int64 (INT32, INT64, signed or unsigned, TIME), Float64 (FLOAT, DOUBLE,
-// DECIMAL), Bool, or Timestamp (TIMESTAMP in any unit, DATE, INT96)
-// columns, with nulls marked in Valid. Lists of numbers — list<float>,
-// list<double> as pandas/pyarrow write them, DuckDB's FLOAT[] and
+// Flat columns become String (BYTE_ARRAY/STRING, ENUM, JSON, BLOB, UUID;
+// other fixed-length bytes as hex), Int64 (INT32, INT64, signed or
+// unsigned, TIME as its unit), Float64 (FLOAT, DOUBLE, FLOAT16, DECIMAL),
+// Bool, or Timestamp (TIMESTAMP in any unit, DATE, INT96) columns, with
+// nulls marked in Valid. Lists of numbers — list<float>, list<double> and
+// list<halffloat> as pandas/pyarrow write them, DuckDB's FLOAT[] and
 // FLOAT[n] arrays, Spark's and legacy 2-level lists — become Vector columns
 // read page by page in bulk. Dictionary encoding, every compression codec
 // parquet-go supports, and any number of row groups are handled.
@@ -111,6 +113,7 @@ const (
 	convDate
 	convTimestamp
 	convInt96
+	convFloat16
 	convVector
 )
 
@@ -121,8 +124,9 @@ func readParquetFile(pf *parquet.File, path string, opts ReadOptions) (*Table, e
 	}
 	plans := make(map[string]*columnPlan, len(fields))
 	var order []string
+	half := float16Leaves(pf.Metadata().Schema)
 	for i, c := range fields {
-		p := planColumn(c)
+		p := planColumn(c, half)
 		if p.name == "" {
 			p.name = fmt.Sprintf("column_%d", i+1)
 		}
@@ -202,16 +206,46 @@ func (p *columnPlan) leafType() string {
 	return p.leaf.Type().String()
 }
 
-// planColumn classifies a top-level field.
-func planColumn(c *parquet.Column) *columnPlan {
+// float16Leaves returns the paths (joined by NUL) of the leaves annotated
+// FLOAT16, a logical type parquet-go's column types do not carry.
+func float16Leaves(schema []format.SchemaElement) map[string]bool {
+	out := map[string]bool{}
+	if len(schema) == 0 {
+		return out
+	}
+	i := 1
+	var walk func(prefix []string)
+	walk = func(prefix []string) {
+		e := &schema[i]
+		i++
+		path := append(prefix[:len(prefix):len(prefix)], e.Name)
+		if !e.NumChildren.Valid || e.NumChildren.V <= 0 {
+			if _, ok := e.LogicalType.Value.(*format.Float16Type); ok {
+				out[strings.Join(path, "\x00")] = true
+			}
+			return
+		}
+		for k := int32(0); k < e.NumChildren.V && i < len(schema); k++ {
+			walk(path)
+		}
+	}
+	for k := int32(0); k < schema[0].NumChildren.V && i < len(schema); k++ {
+		walk(nil)
+	}
+	return out
+}
+
+// planColumn classifies a top-level field; half holds the FLOAT16 leaves.
+func planColumn(c *parquet.Column, half map[string]bool) *columnPlan {
 	p := &columnPlan{name: c.Name()}
+	isHalf := func(leaf *parquet.Column) bool { return half[strings.Join(leaf.Path(), "\x00")] }
 	if c.Leaf() {
 		p.leaf = c
 		if c.Repeated() {
 			// Legacy 2-level list: "repeated float embedding".
-			return planVector(p, c, 0, c.MaxDefinitionLevel())
+			return planVector(p, c, 0, c.MaxDefinitionLevel(), isHalf(c))
 		}
-		planScalar(p, c)
+		planScalar(p, c, isHalf(c))
 		return p
 	}
 	// A LIST group (or an unannotated group shaped like one) holding a
@@ -223,11 +257,11 @@ func planColumn(c *parquet.Column) *columnPlan {
 		dField := c.MaxDefinitionLevel()
 		if rep.Leaf() {
 			p.leaf = rep
-			return planVector(p, rep, dField, rep.MaxDefinitionLevel())
+			return planVector(p, rep, dField, rep.MaxDefinitionLevel(), isHalf(rep))
 		}
 		if elems := rep.Columns(); len(elems) == 1 && elems[0].Leaf() && !elems[0].Repeated() {
 			p.leaf = elems[0]
-			return planVector(p, elems[0], dField, rep.MaxDefinitionLevel())
+			return planVector(p, elems[0], dField, rep.MaxDefinitionLevel(), isHalf(elems[0]))
 		}
 		p.reason = "a list of nested values"
 		return p
@@ -251,13 +285,18 @@ func isListType(t parquet.Type) bool {
 	return false
 }
 
-func planVector(p *columnPlan, leaf *parquet.Column, dField, dRep int) *columnPlan {
+func planVector(p *columnPlan, leaf *parquet.Column, dField, dRep int, half bool) *columnPlan {
 	p.leaf = leaf
 	if leaf.MaxRepetitionLevel() != 1 {
 		p.reason = "a list of lists"
 		return p
 	}
 	switch leaf.Type().Kind() {
+	case parquet.FixedLenByteArray:
+		if !half || leaf.Type().Length() != 2 {
+			p.reason = "a list of " + strings.ToLower(leaf.Type().String())
+			return p
+		}
 	case parquet.Float, parquet.Double, parquet.Int32, parquet.Int64:
 		if lt := leaf.Type().LogicalType(); lt != nil && lt.Value != nil {
 			if _, ok := lt.Value.(*format.IntType); !ok {
@@ -281,7 +320,7 @@ func planVector(p *columnPlan, leaf *parquet.Column, dField, dRep int) *columnPl
 	return p
 }
 
-func planScalar(p *columnPlan, c *parquet.Column) {
+func planScalar(p *columnPlan, c *parquet.Column, half bool) {
 	typ := c.Type()
 	var lt format.LogicalTypeValue
 	if l := typ.LogicalType(); l != nil {
@@ -328,6 +367,9 @@ func planScalar(p *columnPlan, c *parquet.Column) {
 		p.typ, p.conv = String, convHex
 		if _, ok := lt.(*format.UUIDType); ok {
 			p.conv = convUUID
+		}
+		if half && typ.Length() == 2 {
+			p.typ, p.conv = Float64, convFloat16
 		}
 	default:
 		p.reason = "of unsupported type " + typ.String()
@@ -459,6 +501,12 @@ func appendScalar(col *Column, p *columnPlan, v parquet.Value, row int) error {
 		}
 	case convDecimal:
 		col.Floats = append(col.Floats, decimalValue(v, p.scale))
+	case convFloat16:
+		b := v.ByteArray()
+		if len(b) != 2 {
+			return fmt.Errorf("FLOAT16 of %d bytes, want 2", len(b))
+		}
+		col.Floats = append(col.Floats, float64(halfToFloat32(binary.LittleEndian.Uint16(b))))
 	case convDate:
 		col.Times = append(col.Times, time.Unix(int64(v.Int32())*86400, 0).UTC())
 	case convTimestamp:
@@ -676,8 +724,39 @@ func toFloat32(data encoding.Values, buf *[]float32) ([]float32, error) {
 			out[i] = float32(v)
 		}
 		return out, nil
+	case encoding.FixedLenByteArray:
+		// Planned only for FLOAT16 elements.
+		d, size := data.FixedLenByteArray()
+		if size != 2 {
+			return nil, fmt.Errorf("fixed-length values of %d bytes in a numeric list", size)
+		}
+		out := resize(buf, len(d)/2)
+		for i := range out {
+			out[i] = halfToFloat32(binary.LittleEndian.Uint16(d[2*i:]))
+		}
+		return out, nil
 	}
 	return nil, fmt.Errorf("page of kind %v in a numeric list", data.Kind())
+}
+
+// halfToFloat32 converts an IEEE 754 binary16 value, exactly.
+func halfToFloat32(h uint16) float32 {
+	sign := float32(1)
+	if h&0x8000 != 0 {
+		sign = -1
+	}
+	exp := int(h>>10) & 0x1f
+	mant := float64(h & 0x3ff)
+	switch exp {
+	case 0:
+		return sign * float32(math.Ldexp(mant, -24))
+	case 0x1f:
+		if mant != 0 {
+			return float32(math.NaN())
+		}
+		return sign * float32(math.Inf(1))
+	}
+	return sign * float32(math.Ldexp(1+mant/1024, exp-15))
 }
 
 func resize(s *[]float32, n int) []float32 {
