@@ -95,6 +95,9 @@ func printFetchSummary(g *globals, res pipeline.FetchResult) {
 	}
 	fmt.Fprintf(g.stdout, "%d new images, %.1f MB downloaded in %v (%.1f URLs/s)\n",
 		res.NewImages, float64(res.Bytes)/1e6, res.Duration.Round(100*time.Millisecond), rate)
+	if res.Retryable > 0 {
+		fmt.Fprintf(g.stdout, "%d failures may succeed later: `motif fetch --retry-failed` retries them\n", res.Retryable)
+	}
 	if left := res.URLs - total; left > 0 {
 		fmt.Fprintf(g.stdout, "%d URLs left for the next `motif fetch`\n", left)
 	}

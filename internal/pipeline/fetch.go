@@ -41,6 +41,7 @@ type FetchResult struct {
 	URLs      int            // URLs attempted
 	Counts    map[string]int // outcomes of this run by status
 	NewImages int            // distinct images stored for the first time
+	Retryable int            // failures a later --retry-failed may fix
 	Bytes     int64          // bytes downloaded by successful fetches
 	Duration  time.Duration
 }
@@ -157,6 +158,8 @@ loop:
 			res.Counts[r.Status]++
 			if r.Status == fetch.StatusOK {
 				res.Bytes += r.Bytes
+			} else if r.Retryable {
+				res.Retryable++
 			}
 			batch = append(batch, r)
 			if len(batch) >= recordBatch {
