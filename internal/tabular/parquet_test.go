@@ -410,6 +410,19 @@ func TestValidate(t *testing.T) {
 	}
 }
 
+func TestVectorColumn(t *testing.T) {
+	tab := sampleTable(3, 2, 1)
+	if c, err := tab.VectorColumn("embedding"); err != nil || c.Dim != 2 {
+		t.Errorf("VectorColumn(embedding) = %v, %v, want the 2-dimensional column", c, err)
+	}
+	if _, err := tab.VectorColumn("vec"); !errors.Is(err, ErrNoColumn) || !strings.Contains(err.Error(), "columns are: id, filename, text") {
+		t.Errorf("VectorColumn(vec) = %v, want ErrNoColumn listing the columns", err)
+	}
+	if _, err := tab.VectorColumn("text"); !errors.Is(err, ErrNotVectorType) || !strings.Contains(err.Error(), "string") {
+		t.Errorf("VectorColumn(text) = %v, want ErrNotVectorType saying it holds strings", err)
+	}
+}
+
 func TestReadParquetNonFiniteWritten(t *testing.T) {
 	// WriteParquet does not police values; ReadParquet refuses NaN and Inf
 	// in vectors whoever wrote them.

@@ -125,6 +125,20 @@ func (t *Table) Column(name string) *Column {
 	return nil
 }
 
+// VectorColumn returns the Vector column called name. If there is none, the
+// error wraps ErrNoColumn and lists the columns there are; if the column
+// holds something else, it wraps ErrNotVectorType and says what.
+func (t *Table) VectorColumn(name string) (*Column, error) {
+	c := t.Column(name)
+	if c == nil {
+		return nil, fmt.Errorf("column %q: %w; columns are: %s", name, ErrNoColumn, strings.Join(t.Names(), ", "))
+	}
+	if c.Type != Vector {
+		return nil, fmt.Errorf("column %q holds %v values, %w", name, c.Type, ErrNotVectorType)
+	}
+	return c, nil
+}
+
 // Names returns the column names in order.
 func (t *Table) Names() []string {
 	names := make([]string, len(t.Columns))
