@@ -54,6 +54,14 @@
 // The layout quality (trustworthiness) matches umap-learn's; see the tests
 // and bench/RESULTS.md.
 //
+// Other deliberate differences from umap-learn: the eigensolver is a
+// thick-restart Lanczos rather than ARPACK (same operator, start vector and
+// tolerance; if it has not converged after 300 restarts its Ritz vectors are
+// used rather than falling back to noise); the power d^(2b) of the gradients
+// is evaluated with tables to 1e-9 relative error (powPos); and a point left
+// without any edge (possible only when all its neighbours are at the cosine
+// disconnection distance 2) keeps its initial position instead of NaN.
+//
 // Random streams are Go's, not NumPy's, so layouts are not bit-identical to
 // umap-learn's; the deterministic parts (a, b, σ, ρ, the fuzzy graph, the
 // spectral initialisation up to sign) agree with it to float32 precision.

@@ -266,6 +266,20 @@ func TestFitGraph(t *testing.T) {
 	if res.NNeighbors != k || len(res.Embedding) != 2*n {
 		t.Errorf("FitGraph(...) = NNeighbors %d, len %d; want %d, %d", res.NNeighbors, len(res.Embedding), k, 2*n)
 	}
+	// A disconnected graph without the data: components placed at random.
+	bi, bd, bn, bk := knnFixture(t, "blobs")
+	res, err = FitGraph(ctx, &knn.Graph{N: bn, K: bk, Indices: bi, Dists: bd}, Options{NEpochs: 20, Metric: knn.Cosine})
+	if err != nil {
+		t.Fatalf("FitGraph(blobs) error: %v", err)
+	}
+	if res.Components != 6 || res.Init != "spectral" {
+		t.Errorf("FitGraph(blobs) = Components %d, Init %q; want 6, spectral", res.Components, res.Init)
+	}
+	for i, v := range res.Embedding {
+		if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
+			t.Fatalf("FitGraph(blobs) coordinate %d = %v", i, v)
+		}
+	}
 	if _, err := FitGraph(ctx, g, Options{NNeighbors: k + 5}); err == nil {
 		t.Errorf("FitGraph(NNeighbors > K) error = nil, want one")
 	}

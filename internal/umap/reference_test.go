@@ -191,4 +191,23 @@ func TestSpectralInitComponents(t *testing.T) {
 			}
 		}
 	}
+	// Inside each component, the spectral layout agrees axis by axis.
+	wf := make([]float64, 0, 2*n)
+	for _, r := range want {
+		wf = append(wf, r...)
+	}
+	for c := range nc {
+		var gsub, wsub []float64
+		for i := range n {
+			if int(labels[i]) == c {
+				gsub = append(gsub, got[2*i:2*i+2]...)
+				wsub = append(wsub, wf[2*i:2*i+2]...)
+			}
+		}
+		for d := range 2 {
+			if r := axisCorrelation(gsub, wsub, len(gsub)/2, 2, d); r < 0.99 {
+				t.Errorf("component %d axis %d: |correlation| with umap-learn = %.4f, want ≥ 0.99", c, d, r)
+			}
+		}
+	}
 }
