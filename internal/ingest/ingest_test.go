@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -447,4 +448,30 @@ func FuzzReadJSONL(f *testing.F) {
 	f.Add(b)
 	f.Add([]byte(`[{"id":1,"url":"https://a.org/1.jpg"},{"id":2}]`))
 	f.Fuzz(func(t *testing.T, data []byte) { fuzzRead(t, "f.jsonl", data) })
+}
+
+func BenchmarkReadCSV(b *testing.B) {
+	var sb strings.Builder
+	sb.WriteString("id,created_at,author,text,media_url\n")
+	for i := range 10000 {
+		fmt.Fprintf(&sb, "%d,2024-03-01T10:%02d:00Z,user%d,\"post number %d, with a comma\",https://pbs.twimg.com/media/F%dAbc.jpg?format=jpg&name=large\n", i, i%60, i%97, i, i)
+	}
+	p := filepath.Join(b.TempDir(), "posts.csv")
+	os.WriteFile(p, []byte(sb.String()), 0o644)
+	b.SetBytes(int64(sb.Len()))
+	for b.Loop() {
+		sum, err := ReadFile(context.Background(), p, Options{}, func(Post) error { return nil }, func(Rejected) error { return nil })
+		if err != nil || sum.Posts != 10000 {
+			b.Fatalf("ReadFile = %+v, %v", sum, err)
+		}
+	}
+}
+
+func BenchmarkExtractURLs(b *testing.B) {
+	cell := `["https://pbs.twimg.com/media/A.jpg?format=jpg", "https://pbs.twimg.com/media/B.png", "https://example.org/c.webp#x"]`
+	for b.Loop() {
+		if u, _ := ExtractURLs(cell); len(u) != 3 {
+			b.Fatal(u)
+		}
+	}
 }
