@@ -740,3 +740,20 @@ func TestRunCancel(t *testing.T) {
 		t.Errorf("Run sent %d outcomes after cancel, want fewer than 100", n)
 	}
 }
+
+func TestUserAgent(t *testing.T) {
+	var got string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got = r.Header.Get("User-Agent")
+		w.Write(encode(t, "png"))
+	}))
+	defer srv.Close()
+	c := New(testOptions())
+	defer c.Close()
+	if out := c.Fetch(context.Background(), srv.URL+"/a.png"); out.Status != "ok" {
+		t.Fatalf("Fetch() = %s (%v)", out.Status, out.Err)
+	}
+	if !strings.HasPrefix(got, "Mozilla/5.0") || !strings.Contains(got, "motif") {
+		t.Errorf("User-Agent = %q, want a browser-like string naming motif", got)
+	}
+}
