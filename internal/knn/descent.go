@@ -54,7 +54,11 @@ func Build(ctx context.Context, data []float32, n, dim, k int, opts Options) (*G
 // 16,384 points against the heaps as they were at the block's start, then
 // applied.
 //
-// Distances, ordering, duplicates, panics and errors are as for Exact.
+// Distances, panics and errors are as for Exact, and rows are ordered the
+// same way: by distance, ties by index, the point itself first. Exact
+// duplicates of a point follow it at distance 0 as far as the search found
+// them; when a point has more than k−1 duplicates, which of them fill its
+// row is not specified (Exact takes the lowest indices).
 func Descent(ctx context.Context, data []float32, n, dim, k int, opts Options) (*Graph, error) {
 	s, err := prepare(data, n, dim, k, opts.Metric)
 	if err != nil {

@@ -3,8 +3,9 @@ package knn
 // Graph is a k-nearest-neighbour graph of n points stored row-major: the
 // neighbours of point i are Indices[i*K:(i+1)*K], in increasing distance,
 // with Dists holding the matching distances. As in umap-learn, the point
-// itself is neighbour 0 (at distance 0) whenever the data has no exact
-// duplicates of it.
+// itself is neighbour 0, at distance 0; Build, Exact and Descent keep it
+// there even when the data holds exact duplicates of it, which follow it at
+// distance 0.
 type Graph struct {
 	N, K    int
 	Indices []int32

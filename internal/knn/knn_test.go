@@ -488,3 +488,13 @@ func BenchmarkExact(b *testing.B) {
 		}
 	}
 }
+
+func BenchmarkNearest(b *testing.B) {
+	// The web UI's "similar images" query over a 40,000-image collection.
+	const n, dim, k = 40000, 768, 20
+	data := randomData(2, n, dim)
+	q := data[123*dim : 124*dim]
+	for b.Loop() {
+		Nearest(data, n, dim, q, k, Cosine)
+	}
+}
