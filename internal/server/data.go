@@ -150,7 +150,9 @@ func (s *Server) setData(ctx context.Context, set catalog.EmbeddingSet) (*setDat
 	}
 	d := &setData{set: set, table: e.Table, ids: e.IDs, keys: make([]string, set.Rows),
 		byKey: map[string][]int{}, lowers: map[string][]string{}}
-	d.unit = append([]float32(nil), e.Vectors.Vectors...)
+	// The vectors are ours alone: normalise them in place rather than hold
+	// a second copy.
+	d.unit = e.Vectors.Vectors
 	vec.NormalizeRows(d.unit, set.Dims)
 	if kc := e.Table.Column(pipeline.ColImage); kc != nil && kc.Type == tabular.String {
 		for i, k := range kc.Strings {

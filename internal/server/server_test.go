@@ -823,3 +823,97 @@ func TestSweepChart(t *testing.T) {
 		t.Errorf("GET /api/sweep/chart: status %d, type %q, %d bytes", w.Code, w.Header().Get("Content-Type"), w.Body.Len())
 	}
 }
+
+// benchProject is a project of n random 2-D points with a clustering,
+// written directly (no UMAP, no HDBSCAN) so that large sizes are cheap.
+func benchProject(b *testing.B, n, dim int) *pipeline.Project {
+	b.Helper()
+	ctx := context.Background()
+	dir := b.TempDir()
+	p, err := pipeline.Create(ctx, dir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { p.Close() })
+	rng := rand.New(rand.NewPCG(3, 4))
+	ids := make([]string, n)
+	vecs := make([]float32, n*dim)
+	xs, ys := make([]float64, n), make([]float64, n)
+	labels := make([]int64, n)
+	probs := make([]float64, n)
+	for i := range n {
+		ids[i] = fmt.Sprintf("r%d", i)
+		for j := range dim {
+			vecs[i*dim+j] = float32(rng.NormFloat64())
+		}
+		xs[i], ys[i] = rng.NormFloat64(), rng.NormFloat64()
+		labels[i] = int64(i%50) - 1
+		probs[i] = 1
+	}
+	set := catalog.EmbeddingSet{Name: "bench", Path: "embeddings/bench.parquet", Rows: n, Dims: dim, Source: "import"}
+	if err := tabular.WriteParquet(p.Path(set.Path), &tabular.Table{Rows: n, Columns: []*tabular.Column{
+		{Name: pipeline.ColID, Type: tabular.String, Strings: ids},
+		{Name: pipeline.ColEmbedding, Type: tabular.Vector, Vectors: vecs, Dim: dim},
+	}}); err != nil {
+		b.Fatal(err)
+	}
+	if set.ID, err = p.Catalog.AddEmbeddingSet(ctx, set); err != nil {
+		b.Fatal(err)
+	}
+	m, err := p.Catalog.BeginRun(ctx, catalog.Run{Kind: catalog.KindMap, EmbeddingSet: set.ID, Params: map[string]any{"dims": 2}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	os.MkdirAll(p.Path(m.Dir), 0o755)
+	if err := tabular.WriteParquet(p.Path(m.Dir+"/"+pipeline.LayoutFile), &tabular.Table{Rows: n, Columns: []*tabular.Column{
+		{Name: pipeline.ColID, Type: tabular.String, Strings: ids},
+		{Name: "x", Type: tabular.Float64, Floats: xs}, {Name: "y", Type: tabular.Float64, Floats: ys},
+	}}); err != nil {
+		b.Fatal(err)
+	}
+	if err := p.Catalog.FinishRun(ctx, m.ID, nil); err != nil {
+		b.Fatal(err)
+	}
+	c, err := p.Catalog.BeginRun(ctx, catalog.Run{Kind: catalog.KindCluster, EmbeddingSet: set.ID, Parent: m.ID})
+	if err != nil {
+		b.Fatal(err)
+	}
+	os.MkdirAll(p.Path(c.Dir), 0o755)
+	if err := tabular.WriteParquet(p.Path(c.Dir+"/"+pipeline.ClustersFile), &tabular.Table{Rows: n, Columns: []*tabular.Column{
+		{Name: pipeline.ColID, Type: tabular.String, Strings: ids},
+		{Name: "cluster", Type: tabular.Int64, Ints: labels},
+		{Name: "probability", Type: tabular.Float64, Floats: probs},
+		{Name: "outlier_score", Type: tabular.Float64, Floats: make([]float64, n)},
+	}}); err != nil {
+		b.Fatal(err)
+	}
+	if err := p.Catalog.FinishRun(ctx, c.ID, nil); err != nil {
+		b.Fatal(err)
+	}
+	return p
+}
+
+// BenchmarkPoints measures the map payload of 100,000 points once loaded.
+func BenchmarkPoints(b *testing.B) {
+	s := New(benchProject(b, 100_000, 8), Options{})
+	w := do(s, "GET", "/api/points", nil, nil)
+	if w.Code != 200 {
+		b.Fatalf("GET /api/points: %d %s", w.Code, w.Body)
+	}
+	for b.Loop() {
+		do(s, "GET", "/api/points", nil, nil)
+	}
+	b.ReportMetric(float64(w.Body.Len()), "bytes/response")
+}
+
+// BenchmarkItem measures an item with its neighbours among 100,000
+// 64-dimensional vectors (a brute-force cosine scan).
+func BenchmarkItem(b *testing.B) {
+	s := New(benchProject(b, 100_000, 64), Options{})
+	if w := do(s, "GET", "/api/item/5", nil, nil); w.Code != 200 {
+		b.Fatalf("GET /api/item/5: %d %s", w.Code, w.Body)
+	}
+	for b.Loop() {
+		do(s, "GET", "/api/item/5", nil, nil)
+	}
+}

@@ -241,6 +241,18 @@ async function main() {
     check(await page.locator('#cluster-list b').count() === 0, 'the cluster name made no element');
     await page.screenshot({ path: join(shots, 'clusters.png') });
 
+    // Zoom into a cluster: few points in view, so thumbnails replace dots.
+    await page.locator('#cluster-list li .cluster-meta').first().click();
+    try {
+      await page.waitForFunction(() => document.querySelectorAll('#thumb-layer img').length > 10, null, { timeout: 5000 });
+    } catch { /* checked below */ }
+    const onMap = await page.locator('#thumb-layer img').count();
+    check(onMap > 10, `zoomed in, the map shows thumbnails (${onMap})`);
+    await page.screenshot({ path: join(shots, 'zoomed.png') });
+    await page.click('#search-clear');
+    await page.click('#fit');
+    await page.waitForFunction(() => document.querySelectorAll('#thumb-layer img').length === 0, null, { timeout: 5000 });
+
     // Lasso a region: the selection gallery appears and exports as CSV.
     await page.click('#lasso-toggle');
     const b2 = await canvas.boundingBox();

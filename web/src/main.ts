@@ -186,6 +186,7 @@ class Explorer {
       lasso.setAttribute('aria-pressed', String(on));
       this.sp.set({ mouseMode: on ? 'lasso' : 'panZoom' });
     });
+    $('fit').addEventListener('click', () => { this.sp.zoomToOrigin({ transition: true }); });
     $('selection-clear').addEventListener('click', () => this.sp.deselect());
     $('selection-export').addEventListener('click', () => this.exportSelection());
     $('sweep-toggle').addEventListener('click', () => this.toggleSweep());
@@ -253,7 +254,7 @@ class Explorer {
   async drawThumbs() {
     const layer = $('thumb-layer');
     const inView = this.sp.get('pointsInView') as number[];
-    if (!inView || inView.length > 80 || inView.length === 0) {
+    if (!inView || inView.length > 150 || inView.length === 0) {
       layer.replaceChildren();
       return;
     }
