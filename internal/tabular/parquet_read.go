@@ -163,11 +163,16 @@ func readParquetFile(pf *parquet.File, path string, opts ReadOptions) (*Table, e
 			}
 		}
 	} else {
+		asked := make(map[string]bool, len(opts.Columns))
 		for _, name := range opts.Columns {
 			p := plans[name]
 			if p == nil {
 				return nil, missing(name)
 			}
+			if asked[name] {
+				return nil, fmt.Errorf("%s: column %q asked for twice", path, name)
+			}
+			asked[name] = true
 			if p.reason != "" {
 				return nil, fmt.Errorf("%s: column %q cannot be read: %s", path, name, p.reason)
 			}
@@ -187,9 +192,9 @@ func readParquetFile(pf *parquet.File, path string, opts ReadOptions) (*Table, e
 		var col *Column
 		var err error
 		if p.typ == Vector {
-			col, err = readVectorColumn(p, t.Rows, path)
+			col, err = readVectorColumn(p, t.Rows, pf.Size(), path)
 		} else {
-			col, err = readScalarColumn(p, t.Rows, path)
+			col, err = readScalarColumn(p, t.Rows, pf.Size(), path)
 		}
 		if err != nil {
 			return nil, err
@@ -376,21 +381,34 @@ func planScalar(p *columnPlan, c *parquet.Column, half bool) {
 	}
 }
 
+// capHint bounds the capacity reserved for n values by what a file of size
+// bytes can plausibly hold, so that a footer claiming billions of rows
+// cannot make the reader reserve memory it will never fill; appends grow
+// past the hint when a file really is that compressible.
+func capHint(n int, size int64) int {
+	limit := max(1024, 8*size)
+	if int64(n) > limit {
+		return int(limit)
+	}
+	return n
+}
+
 // readScalarColumn reads a flat column through parquet-go's value readers;
 // metadata columns hold one value per row, so this costs little.
-func readScalarColumn(p *columnPlan, rows int, path string) (*Column, error) {
+func readScalarColumn(p *columnPlan, rows int, size int64, path string) (*Column, error) {
 	col := &Column{Name: p.name, Type: p.typ}
+	n := capHint(rows, size)
 	switch p.typ {
 	case String:
-		col.Strings = make([]string, 0, rows)
+		col.Strings = make([]string, 0, n)
 	case Int64:
-		col.Ints = make([]int64, 0, rows)
+		col.Ints = make([]int64, 0, n)
 	case Float64:
-		col.Floats = make([]float64, 0, rows)
+		col.Floats = make([]float64, 0, n)
 	case Bool:
-		col.Bools = make([]bool, 0, rows)
+		col.Bools = make([]bool, 0, n)
 	case Timestamp:
-		col.Times = make([]time.Time, 0, rows)
+		col.Times = make([]time.Time, 0, n)
 	}
 	pages := p.leaf.Pages()
 	defer pages.Close()
@@ -555,7 +573,7 @@ func decimalValue(v parquet.Value, scale int32) float64 {
 // readVectorColumn reads a list column page by page, straight from the
 // decoded page buffers into one flat []float32, checking row lengths and
 // nulls from the repetition and definition levels.
-func readVectorColumn(p *columnPlan, rows int, path string) (*Column, error) {
+func readVectorColumn(p *columnPlan, rows int, size int64, path string) (*Column, error) {
 	col := &Column{Name: p.name, Type: Vector}
 	pages := p.leaf.Pages()
 	defer pages.Close()
@@ -578,7 +596,7 @@ func readVectorColumn(p *columnPlan, rows int, path string) (*Column, error) {
 				return rowErr(row, errors.New("vector is empty"))
 			}
 			dim = rowLen
-			vecs = slices.Grow(vecs, (rows-1)*dim)
+			vecs = slices.Grow(vecs, capHint((rows-1)*dim, size))
 			return nil
 		}
 		if rowLen != dim {
