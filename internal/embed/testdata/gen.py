@@ -134,6 +134,7 @@ def make_images():
     write_png16("images/rgb16.png", a)
     chelsea.save("images/lossy.webp", quality=85)
     astronaut.save("images/lossless.webp", lossless=True)
+    rgba.resize((160, 107)).save("images/alpha.webp", quality=80)
     # smaller than the crop on one side: upscaling path
     chelsea.resize((200, 150), Image.LANCZOS).save("images/small.png")
 
