@@ -102,4 +102,3 @@ func checkInputSize(m model, p Preprocessing) error {
 	}
 	return nil
 }
-
