@@ -109,7 +109,8 @@ func csvError(path string, err error, row int) error {
 // sniffDelimiter picks the delimiter among , ; tab | that occurs outside
 // quotes the same number of times in each of the first lines (up to 20),
 // preferring the most frequent; if none is consistent, the most frequent in
-// the header; if none occurs at all, a comma (a one-column file).
+// the header; if the header has none (a one-column file), the one that
+// occurs least in the other lines, a comma on ties.
 func sniffDelimiter(b []byte) rune {
 	cands := []byte{',', '\t', ';', '|'}
 	var counts [][4]int
@@ -160,7 +161,18 @@ func sniffDelimiter(b []byte) rune {
 		}
 	}
 	if best < 0 {
-		return ','
+		// A one-column file: pick the candidate that splits no row, or
+		// the fewest, so that a URL with a comma stays one value.
+		fewest := -1
+		for k := range cands {
+			total := 0
+			for _, c := range counts {
+				total += c[k]
+			}
+			if fewest < 0 || total < fewest {
+				best, fewest = k, total
+			}
+		}
 	}
 	return rune(cands[best])
 }

@@ -168,6 +168,11 @@ func TestReadCSVInference(t *testing.T) {
 			}
 		}},
 		{"one column", "url\nhttps://example.org/a.jpg\n", []Type{String}, nil},
+		{"one column with commas", "url\nhttps://example.org/a,b.jpg\nhttps://example.org/c;d.jpg\n", []Type{String}, func(t *testing.T, tab *Table) {
+			if got := tab.Columns[0].Strings[0]; got != "https://example.org/a,b.jpg" {
+				t.Errorf("url row 0 = %q, want the whole URL", got)
+			}
+		}},
 		{"no final newline", "a;b\n1;2", []Type{Int64, Int64}, nil},
 		{"tabs win over commas in text", "a\tb\n1, 2\t3\n4\t5\n", []Type{String, Int64}, nil},
 	}
