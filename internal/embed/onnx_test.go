@@ -230,3 +230,27 @@ func TestInspect(t *testing.T) {
 		t.Errorf("Inspect().Outputs = %v, want last_hidden_state float [?, 257, 32] and pooler_output", info.Outputs)
 	}
 }
+
+// TestFixedBatch: a model whose batch dimension is fixed gets full batches, the last one
+// padded, and the same vectors.
+func TestFixedBatch(t *testing.T) {
+	needRuntime(t)
+	g, px := loadGolden(t)
+	e := openT(t, Options{Model: "testdata/vit/tiny_vit_batch3.onnx", Threads: 1})
+	for _, n := range []int{1, 4} {
+		got, err := e.Embed(context.Background(), px, n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != n*32 {
+			t.Fatalf("Embed(%d pictures) gave %d values, want %d", n, len(got), n*32)
+		}
+		for i := 0; i < n; i++ {
+			for j := 0; j < 32; j++ {
+				if d := math.Abs(float64(got[i*32+j]) - g.Pooler[i][j]); d > 1e-4 {
+					t.Fatalf("Embed(%d pictures, batch fixed at 3)[%d][%d] = %v, want %v", n, i, j, got[i*32+j], g.Pooler[i][j])
+				}
+			}
+		}
+	}
+}

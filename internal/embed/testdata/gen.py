@@ -224,7 +224,7 @@ def vit_weights(rng):
     return w
 
 
-def vit_onnx(w, path):
+def vit_onnx(w, path, batch="batch"):
     nodes, inits = [], []
 
     def init(name, arr):
@@ -303,9 +303,9 @@ def vit_onnx(w, path):
 
     graph = helper.make_graph(
         nodes, "tiny_vit",
-        [helper.make_tensor_value_info("pixel_values", TensorProto.FLOAT, ["batch", 3, SIZE, SIZE])],
-        [helper.make_tensor_value_info("last_hidden_state", TensorProto.FLOAT, ["batch", T, D]),
-         helper.make_tensor_value_info("pooler_output", TensorProto.FLOAT, ["batch", D])],
+        [helper.make_tensor_value_info("pixel_values", TensorProto.FLOAT, [batch, 3, SIZE, SIZE])],
+        [helper.make_tensor_value_info("last_hidden_state", TensorProto.FLOAT, [batch, T, D]),
+         helper.make_tensor_value_info("pooler_output", TensorProto.FLOAT, [batch, D])],
         inits)
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)],
                               producer_name="motif-testdata")
@@ -358,6 +358,7 @@ def make_vit():
     os.makedirs("vit", exist_ok=True)
     w = vit_weights(np.random.default_rng(6))
     vit_onnx(w, "vit/tiny_vit.onnx")
+    vit_onnx(w, "vit/tiny_vit_batch3.onnx", batch=3)  # same weights, batch fixed at 3
     inputs = ["images-rgb420.jpg.png", "images-palette.gif.png",
               "photos-astronaut.jpg.png", "photos-hubble.jpg.png"]
     x = np.stack([normalise(np.asarray(Image.open("pil/" + f))) for f in inputs])
