@@ -72,8 +72,18 @@ func (l *layout) run(ctx context.Context, y []float32, progress func(done, total
 		alpha := l.alpha0 * (1 - float64(epoch)/float64(l.nEpochs))
 		copy(snap, y)
 		parallelFor(l.threads, l.g.n, 256, func(lo, hi int) {
-			for j := lo; j < hi; j++ {
-				l.vertex(j, epoch, alpha, y, snap)
+			var ops [lanes][]sgdOp
+			var cur [lanes][]float32
+			for j := lo; j < hi; j += lanes {
+				m := min(lanes, hi-j)
+				for v := range m {
+					ops[v] = l.plan(j+v, epoch, ops[v])
+					cur[v] = y[(j+v)*l.dim : (j+v+1)*l.dim]
+				}
+				for v := m; v < lanes; v++ {
+					ops[v] = ops[v][:0]
+				}
+				l.applyLanes(&cur, &ops, snap, alpha)
 			}
 		})
 		if progress != nil {
@@ -83,74 +93,99 @@ func (l *layout) run(ctx context.Context, y []float32, progress func(done, total
 	return nil
 }
 
-// vertex runs one epoch's updates of the edges whose head is j. Only y[j]
-// is written; every other position is read from snap, the layout at the
-// start of the epoch.
-func (l *layout) vertex(j, epoch int, alpha float64, y, snap []float32) {
-	dim := l.dim
-	a, b := l.a, l.b
-	n := float64(epoch)
+// sgdOp is one update of a head vertex: an attractive step towards, or a
+// negative-sample step away from, vertex k.
+type sgdOp struct {
+	k       int32
+	attract bool
+}
+
+// plan advances the sampling state of the edges whose head is j by one
+// epoch and returns, in umap-learn's order, the updates vertex j makes:
+// for each due edge (j, k) two attractive steps towards k (umap-learn moves
+// both ends of a sampled edge, and the graph is symmetric: j is pulled once
+// as the head of (j, k) and once as the tail of (k, j)), then its negative
+// samples, drawn from the stream keyed by (seed, epoch, j); samples of j
+// itself are skipped as umap-learn does.
+func (l *layout) plan(j, epoch int, ops []sgdOp) []sgdOp {
+	ops = ops[:0]
 	g := l.g
-	cur := y[j*dim : (j+1)*dim]
+	n := float64(epoch)
 	var rng stream
 	seeded := false
 	for e := g.indptr[j]; e < g.indptr[j+1]; e++ {
 		if l.epochOfNextSample[e] > n {
 			continue
 		}
-		k := int(g.indices[e])
-		other := snap[k*dim : (k+1)*dim]
-		// Attraction, twice: umap-learn moves both ends of each directed
-		// edge (move_other), so in every period of the pair {j, k} vertex
-		// j is pulled once as the head of (j, k) and once as the tail of
-		// (k, j). Here each vertex moves only itself, so it takes both
-		// pulls while handling (j, k).
-		for range 2 {
-			var d2 float32
-			for d := range dim {
-				t := cur[d] - other[d]
-				d2 += t * t
-			}
-			var coeff float64
-			if d2 > 0 {
-				pb1 := powPos(float64(d2), b-1)
-				coeff = -2 * a * b * pb1 / (a*pb1*float64(d2) + 1)
-			}
-			for d := range dim {
-				g := clip4(coeff * float64(cur[d]-other[d]))
-				cur[d] += float32(g * alpha)
-			}
-		}
+		k := g.indices[e]
+		ops = append(ops, sgdOp{k, true}, sgdOp{k, true})
 		l.epochOfNextSample[e] += l.epochsPerSample[e]
-
 		nNeg := int((n - l.epochOfNextNegative[e]) / l.epochsPerNegSample[e])
 		if nNeg > 0 && !seeded {
 			rng = newStream(l.seed, uint64(epoch), uint64(j))
 			seeded = true
 		}
 		for range nNeg {
-			k := rng.intn(g.n)
-			if k == j {
-				continue
-			}
-			other := snap[k*dim : (k+1)*dim]
-			var d2 float32
-			for d := range dim {
-				t := cur[d] - other[d]
-				d2 += t * t
-			}
-			if d2 > 0 {
-				coeff := 2 * l.gamma * b / ((0.001 + float64(d2)) * (a*powPos(float64(d2), b) + 1))
-				for d := range dim {
-					g := clip4(coeff * float64(cur[d]-other[d]))
-					cur[d] += float32(g * alpha)
-				}
-			} else {
-				for d := range dim {
-					cur[d] += float32(4 * alpha)
-				}
+			if kk := rng.intn(g.n); kk != j {
+				ops = append(ops, sgdOp{int32(kk), false})
 			}
 		}
 		l.epochOfNextNegative[e] += float64(nNeg) * l.epochsPerNegSample[e]
+	}
+	return ops
+}
+
+// lanes is the number of vertices whose updates are interleaved.
+const lanes = 4
+
+// applyLanes applies the updates of up to lanes vertices, interleaved so
+// that the processor overlaps their independent dependency chains (each
+// step waits on the previous one of the same vertex). Each vertex's result
+// is exactly that of applying its own updates in order.
+func (l *layout) applyLanes(cur *[lanes][]float32, ops *[lanes][]sgdOp, snap []float32, alpha float64) {
+	dim := l.dim
+	longest := 0
+	for v := range lanes {
+		longest = max(longest, len(ops[v]))
+	}
+	for t := range longest {
+		for v := range lanes {
+			if t < len(ops[v]) {
+				o := ops[v][t]
+				l.step(cur[v], snap[int(o.k)*dim:int(o.k+1)*dim], o.attract, alpha)
+			}
+		}
+	}
+}
+
+// step moves cur by one SGD update of optimize_layout_euclidean against
+// other: attractive, c = −2ab·d^(2(b−1))/(1 + a·d^(2b)) (0 at d = 0), or
+// repulsive, c = 2γb/((0.001 + d²)(1 + a·d^(2b))) (a step of +4 per
+// coordinate at d = 0); each coordinate moves by α·clip(c·(cur − other), ±4).
+func (l *layout) step(cur, other []float32, attract bool, alpha float64) {
+	var d2 float32
+	for d := range cur {
+		t := cur[d] - other[d]
+		d2 += t * t
+	}
+	a, b := l.a, l.b
+	var coeff float64
+	if attract {
+		if d2 > 0 {
+			pb1 := powPos(float64(d2), b-1)
+			coeff = -2 * a * b * pb1 / (a*pb1*float64(d2) + 1)
+		}
+	} else {
+		if d2 <= 0 {
+			for d := range cur {
+				cur[d] += float32(4 * alpha)
+			}
+			return
+		}
+		coeff = 2 * l.gamma * b / ((0.001 + float64(d2)) * (a*powPos(float64(d2), b) + 1))
+	}
+	for d := range cur {
+		g := clip4(coeff * float64(cur[d]-other[d]))
+		cur[d] += float32(g * alpha)
 	}
 }
