@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"motif/internal/embed"
 	"motif/internal/hdbscan"
 	"motif/internal/pipeline"
 )
@@ -15,12 +16,14 @@ func init() {
 	register(&command{
 		name:  "run",
 		args:  "FILE",
-		short: "import → map → sweep → cluster in one command, skipping what is done",
-		long: `Chains the stages on an embeddings file (the notebook's Parquet, CSV, JSONL or
-.npy): imports it (or reuses the set already imported from the same file),
-maps it with the UMAP flags (the notebook's defaults), and clusters the map —
-with --min-cluster-size, or, when it is 0, with the setting a sweep over
---sweep recommends. A stage whose result the project already has with the
+		short: "posts or embeddings → map → sweep → cluster in one command, skipping what is done",
+		long: `Chains the stages. With --model, FILE is a posts export (CSV, JSONL or
+Parquet): its posts are ingested, their images fetched and embedded with the
+model. Without it, FILE holds embeddings (the notebook's Parquet, CSV, JSONL
+or .npy) and is imported (or the set already imported from it reused). Then
+run maps the set with the UMAP flags (the notebook's defaults) and clusters
+the map — with --min-cluster-size, or, when it is 0, with the setting a
+sweep over --sweep recommends. A stage whose result the project already has with the
 same parameters is skipped, so an interrupted run is resumed by running the
 same command again.`,
 		setup: func(fs *flag.FlagSet, g *globals) func(context.Context, []string) error {
@@ -35,6 +38,20 @@ same command again.`,
 			fs.StringVar(&o.Import.Name, "name", "", "embedding set `name` (default: the file's base name)")
 			fs.IntVar(&o.Cluster.HDBSCAN.MinClusterSize, "min-cluster-size", 0, "HDBSCAN min_cluster_size (0: sweep and use the recommended one)")
 			fs.IntVar(&o.Cluster.HDBSCAN.MinSamples, "min-samples", 5, "HDBSCAN min_samples")
+			var posts pipeline.PostsOptions
+			var pooling string
+			fs.StringVar(&posts.Embed.Model.Model, "model", "", "ONNX image model `file`: FILE is then a posts export, ingested, fetched and embedded")
+			fs.StringVar(&posts.Embed.Model.Library, "ort-lib", "", "ONNX Runtime shared library `file` (default: $MOTIF_ORT_LIB, then standard locations)")
+			fs.StringVar(&posts.Embed.Model.Device, "device", "cpu", "cpu or cuda, for the model")
+			fs.StringVar(&pooling, "pooling", "auto", "token pooling for the model: auto, cls, mean or cls+mean")
+			fs.IntVar(&posts.Embed.Batch, "batch", 32, "pictures per model run")
+			fs.StringVar(&posts.Ingest.Mapping.URL, "url-column", "", "posts: `column` of image URLs (default: guessed)")
+			fs.StringVar(&posts.Ingest.Mapping.Text, "text-column", "", "posts: `column` of post text (default: guessed)")
+			fs.StringVar(&posts.Ingest.Mapping.Time, "time-column", "", "posts: `column` of post times (default: guessed)")
+			fs.StringVar(&posts.Ingest.Mapping.Author, "author-column", "", "posts: `column` of authors (default: guessed)")
+			fs.BoolVar(&posts.Fetch.HTTP.AllowPrivate, "allow-private", false, "fetch: allow loopback, private and link-local addresses (local testing)")
+			fs.IntVar(&posts.Fetch.HTTP.Concurrency, "concurrency", 16, "fetch: downloads in flight at once")
+			fs.IntVar(&posts.Fetch.HTTP.PerHost, "per-host", 4, "fetch: downloads in flight to one host")
 			selection := fs.String("selection", "eom", "cluster selection: eom or leaf")
 			sweep := fs.String("sweep", "2:200:5", "min_cluster_size `values` to sweep when --min-cluster-size is 0")
 			return func(ctx context.Context, args []string) error {
@@ -55,6 +72,19 @@ same command again.`,
 				o.Sweep.HDBSCAN.Selection = o.Cluster.HDBSCAN.Selection
 				o.Sweep.SilhouetteSeed = u.opts.Seed
 				o.Import.Path = args[0]
+				if posts.Embed.Model.Model != "" {
+					if o.Import.ImagesDir != "" || o.Import.MetadataPath != "" || o.Import.EmbeddingColumn != "" {
+						return usagef("--model makes FILE a posts export; --images, --metadata and --embedding-column are for embedding files")
+					}
+					if posts.Embed.Model.Pooling, err = embed.ParsePooling(pooling); err != nil {
+						return usagef("--pooling: %v", err)
+					}
+					posts.Ingest.Path = args[0]
+					posts.Ingest.Mapping.ID = o.Import.IDColumn
+					posts.Embed.Name = o.Import.Name
+					posts.Embed.Model.Threads = u.opts.Threads
+					o.Posts = &posts
+				}
 				o.Progress = g.progress.fn()
 				p, err := g.createProject(ctx)
 				if err != nil {

@@ -50,3 +50,10 @@ func (c *Catalog) ImageByKey(ctx context.Context, key string) (Image, error) {
 	}
 	return im, err
 }
+
+// CountImages returns the number of distinct images in the catalog.
+func (c *Catalog) CountImages(ctx context.Context) (int, error) {
+	var n int
+	err := c.r.QueryRowContext(ctx, `SELECT count(*) FROM images`).Scan(&n)
+	return n, err
+}

@@ -7,11 +7,15 @@ import (
 	"path/filepath"
 
 	"motif/internal/catalog"
+	"motif/internal/embed"
 	"motif/internal/hdbscan"
 )
 
 // RunOptions chain the stages from an input file to clusters.
 type RunOptions struct {
+	// Posts, when set, makes the input a posts export: it is ingested, its
+	// images fetched and embedded with Embed's model, instead of imported.
+	Posts  *PostsOptions
 	Import ImportOptions
 	Map    MapOptions
 	// Cluster's MinClusterSize 0 means: sweep Sweep.MinClusterSizes first
@@ -21,10 +25,20 @@ type RunOptions struct {
 	Progress Progress
 }
 
+// PostsOptions are the stages that turn a posts export into embeddings.
+type PostsOptions struct {
+	Ingest IngestOptions
+	Fetch  FetchOptions
+	Embed  EmbedOptions
+}
+
 // RunResult says what each stage made or reused.
 type RunResult struct {
 	Set      catalog.EmbeddingSet
 	Imported bool
+	Ingest   *IngestResult
+	Fetch    *FetchResult
+	Embed    *EmbedResult
 	Map      catalog.Run
 	Sweep    *SweepResult
 	Cluster  catalog.Run
@@ -37,6 +51,12 @@ type RunResult struct {
 func Run(ctx context.Context, p *Project, o RunOptions) (RunResult, error) {
 	var res RunResult
 	o.Import.Progress, o.Map.Progress, o.Cluster.Progress, o.Sweep.Progress = o.Progress, o.Progress, o.Progress, o.Progress
+	if o.Posts != nil {
+		if err := runPosts(ctx, p, o.Posts, o.Progress, &res); err != nil {
+			return res, err
+		}
+		return runLayoutAndClusters(ctx, p, o, res)
+	}
 	imp, err := Import(ctx, p, o.Import)
 	switch {
 	case err == nil:
@@ -60,6 +80,64 @@ func Run(ctx context.Context, p *Project, o RunOptions) (RunResult, error) {
 	default:
 		return res, err
 	}
+	return runLayoutAndClusters(ctx, p, o, res)
+}
+
+// runPosts ingests a posts export, fetches its images and embeds them,
+// reusing an embedding set made with the same model when every fetched
+// image is already in it.
+func runPosts(ctx context.Context, p *Project, po *PostsOptions, progress Progress, res *RunResult) error {
+	po.Ingest.Progress, po.Fetch.Progress, po.Embed.Progress = progress, progress, progress
+	ing, err := Ingest(ctx, p, po.Ingest)
+	if err != nil {
+		return err
+	}
+	res.Ingest = &ing
+	if ing.AlreadyIngested {
+		res.Reused = append(res.Reused, "ingest")
+	}
+	fr, err := Fetch(ctx, p, po.Fetch)
+	if err != nil {
+		return err
+	}
+	res.Fetch = &fr
+	name := po.Embed.Name
+	if name == "" {
+		name = defaultSetName(po.Embed.Model.Model)
+		po.Embed.Name = name
+	}
+	if set, err := p.Catalog.EmbeddingSetByName(ctx, name); err == nil {
+		sum, err := embed.FileSHA256(po.Embed.Model.Model)
+		if err != nil {
+			return fmt.Errorf("model: %w", err)
+		}
+		images, err := p.Catalog.CountImages(ctx)
+		if err != nil {
+			return err
+		}
+		failed := intParam(set.Params, "failed", 0)
+		if set.ModelSHA256 != sum || set.Rows+failed != images {
+			return fmt.Errorf("embedding set %q exists but was made with another model or from %d of the project's %d images; choose a new --name to embed again",
+				name, set.Rows+failed, images)
+		}
+		res.Set = set
+		res.Reused = append(res.Reused, "embed")
+		return nil
+	} else if !errors.Is(err, catalog.ErrNotFound) {
+		return err
+	}
+	er, err := Embed(ctx, p, po.Embed)
+	if err != nil {
+		return err
+	}
+	res.Embed, res.Set = &er, er.Set
+	return nil
+}
+
+// runLayoutAndClusters maps res.Set and clusters the map, reusing finished
+// runs with the same parameters.
+func runLayoutAndClusters(ctx context.Context, p *Project, o RunOptions, res RunResult) (RunResult, error) {
+	var err error
 	o.Map.Set = res.Set.Name
 	if r, ok := findDone(ctx, p, catalog.KindMap, res.Set.ID, 0, mapParams(res.Set, o.Map.UMAP)); ok {
 		res.Map = r
