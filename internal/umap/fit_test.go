@@ -198,8 +198,8 @@ func TestFitSmallAndDuplicates(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Fit(7 points) error: %v", err)
 	}
-	if res.NNeighbors != 15 || len(res.Embedding) != 14 {
-		t.Errorf("Fit(7 points) = NNeighbors %d, len %d; want 15, 14", res.NNeighbors, len(res.Embedding))
+	if res.NNeighbors != 6 || len(res.Embedding) != 14 {
+		t.Errorf("Fit(7 points) = NNeighbors %d, len %d; want 6, 14", res.NNeighbors, len(res.Embedding))
 	}
 	// Many exact duplicates: distances 0, ρ = 0, still a finite layout.
 	x, n, dim := rollData(t)

@@ -321,7 +321,12 @@ func fit(ctx context.Context, kg *knn.Graph, k int, p params, in spectralInput, 
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	return embed(ctx, graph, p, in, opts)
+	res, err := embed(ctx, graph, p, in, opts)
+	if err != nil {
+		return nil, err
+	}
+	res.NNeighbors = k
+	return res, nil
 }
 
 // embed is umap-learn's simplicial_set_embedding for Euclidean output.
@@ -348,7 +353,7 @@ func embed(ctx context.Context, graph *sparseGraph, p params, in spectralInput, 
 
 	opts.progress("init", 0, 1)
 	rng := rand.New(rand.NewPCG(uint64(p.seed), 0x756d6170)) // "umap"
-	res := &Result{N: n, Dim: dim, A: a, B: b, NEpochs: nEpochs, NNeighbors: 0, Edges: pruned.nnz()}
+	res := &Result{N: n, Dim: dim, A: a, B: b, NEpochs: nEpochs, Edges: pruned.nnz()}
 	_, res.Components = components(pruned)
 	y := make([]float32, n*dim)
 	if p.init == InitRandom {
@@ -401,7 +406,6 @@ func embed(ctx context.Context, graph *sparseGraph, p params, in spectralInput, 
 		return nil, err
 	}
 	res.Embedding = y
-	res.NNeighbors = p.nNeighbors
 	return res, nil
 }
 
