@@ -133,6 +133,22 @@ func (t *kdTree) partition(d int, v float64, s, e int) int {
 // boxDist2 is the squared distance from x to node's bounding box.
 func (t *kdTree) boxDist2(node int32, x []float64) float64 {
 	dim := t.dim
+	if dim == 2 {
+		lo := t.lo[2*node : 2*node+2 : 2*node+2]
+		hi := t.hi[2*node : 2*node+2 : 2*node+2]
+		var u, v float64
+		if x[0] < lo[0] {
+			u = lo[0] - x[0]
+		} else if x[0] > hi[0] {
+			u = x[0] - hi[0]
+		}
+		if x[1] < lo[1] {
+			v = lo[1] - x[1]
+		} else if x[1] > hi[1] {
+			v = x[1] - hi[1]
+		}
+		return u*u + v*v
+	}
 	lo := t.lo[int(node)*dim : int(node+1)*dim]
 	hi := t.hi[int(node)*dim : int(node+1)*dim]
 	var s float64
