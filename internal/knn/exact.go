@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"runtime"
 	"sort"
 	"sync"
 
@@ -94,15 +95,44 @@ func Nearest(data []float32, n, dim int, q []float32, k int, m Metric) ([]int32,
 	if m == Cosine {
 		qq = float64(vec.Dot(q, q))
 	}
-	d := make([]float32, k)
-	ix := make([]int32, k)
-	fl := make([]uint8, k)
+	// Split the rows into parts scanned in parallel, each keeping its own k
+	// best; merging by (distance, index) gives what one scan would.
+	parts := max(1, min(runtime.GOMAXPROCS(0), n*dim/(1<<20)))
+	d := make([]float32, parts*k)
+	ix := make([]int32, parts*k)
+	fl := make([]uint8, parts*k)
+	var wg sync.WaitGroup
+	for p := range parts {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			lo, hi := p*n/parts, (p+1)*n/parts
+			nearestPart(d[p*k:(p+1)*k], ix[p*k:(p+1)*k], fl[p*k:(p+1)*k], data[lo*dim:hi*dim], lo, q, qq, m)
+		}()
+	}
+	wg.Wait()
+	sort.Sort(rowSorter{self: -1, d: d, ix: ix})
+	d, ix = d[:k], ix[:k]
+	if m != Cosine {
+		for j := range d {
+			d[j] = float32(math.Sqrt(float64(d[j])))
+		}
+	}
+	return ix, d
+}
+
+// nearestPart scans the rows of part, whose first row is point lo, into the
+// bounded heap (d, ix, fl) of search distances to q (squared for
+// Euclidean); qq is q·q under Cosine.
+func nearestPart(d []float32, ix []int32, fl []uint8, part []float32, lo int, q []float32, qq float64, m Metric) {
+	dim := len(q)
 	heapInit(d, ix, fl)
 	const block = 256
 	buf := make([]float32, block)
+	n := len(part) / dim
 	for j0 := 0; j0 < n; j0 += block {
 		dist := buf[:min(block, n-j0)]
-		rows := data[j0*dim : (j0+len(dist))*dim]
+		rows := part[j0*dim : (j0+len(dist))*dim]
 		if m != Cosine {
 			vec.SquaredL2Batch(dist, q, rows)
 		} else {
@@ -121,17 +151,10 @@ func Nearest(data []float32, n, dim int, q []float32, k int, m Metric) ([]int32,
 				}
 			}
 			if dj < d[0] {
-				heapPush(d, ix, fl, dj, int32(j0+j), 0)
+				heapPush(d, ix, fl, dj, int32(lo+j0+j), 0)
 			}
 		}
 	}
-	if m != Cosine {
-		for j := range d {
-			d[j] = float32(math.Sqrt(float64(d[j])))
-		}
-	}
-	sort.Sort(rowSorter{self: -1, d: d, ix: ix})
-	return ix, d
 }
 
 // Recall returns the mean over points of |A_i ∩ E_i| / K, where E_i are the

@@ -11,6 +11,8 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"motif/internal/vec"
 )
 
 // randomData returns n×dim standard normal values.
@@ -419,6 +421,34 @@ func TestNearest(t *testing.T) {
 	zeroQ := make([]float32, dim)
 	if _, d := Nearest(data, n, dim, zeroQ, 2, Cosine); d[0] != 1 || d[1] != 1 {
 		t.Errorf("Nearest(zero query, Cosine) distances = %v, want [1 1]", d)
+	}
+}
+
+func TestNearestParallel(t *testing.T) {
+	// Large enough to be split across goroutines; copies of the query row in
+	// several parts must come back in index order.
+	const n, dim, k = 20000, 128, 6
+	data := randomData(8, n, dim)
+	q := slices.Clone(data[5*dim : 6*dim])
+	for _, i := range []int{19999, 15000, 9000} {
+		copy(data[i*dim:], q)
+	}
+	for _, m := range []Metric{Euclidean, Cosine} {
+		ix, d := Nearest(data, n, dim, q, k, m)
+		if want := []int32{5, 9000, 15000, 19999}; !slices.Equal(ix[:4], want) || d[3] != 0 {
+			t.Errorf("Nearest(%v) = %v %v, want %v first at distance 0", m, ix, d, want)
+		}
+		// The rest against one sequential scan.
+		sd, six, sfl := make([]float32, k), make([]int32, k), make([]uint8, k)
+		var qq float64
+		if m == Cosine {
+			qq = float64(vec.Dot(q, q))
+		}
+		nearestPart(sd, six, sfl, data, 0, q, qq, m)
+		sort.Sort(rowSorter{self: -1, d: sd, ix: six})
+		if !slices.Equal(ix, six) {
+			t.Errorf("Nearest(%v) = %v, want %v as one scan finds", m, ix, six)
+		}
 	}
 }
 
