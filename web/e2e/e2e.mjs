@@ -11,8 +11,9 @@
 // cluster persists across a reload, search highlights, lasso selection
 // exports CSV, and the payload renders as inert text.
 
-import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, writeFileSync, readFileSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:http';
+import { mkdtempSync, mkdirSync, writeFileSync, readFileSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { deflateSync } from 'node:zlib';
@@ -69,7 +70,22 @@ function png(w, h, pixel) {
 }
 
 // ---- the project ----
-function makeProject() {
+
+// motifRun runs a motif subcommand on the project and waits for it.
+function motifRun(project, ...args) {
+  return new Promise((ok, fail) => {
+    const p = spawn(motif, [...args, '--project', project, '--quiet'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let err = '';
+    p.stderr.on('data', (d) => { err += d; });
+    p.on('exit', (code) => (code === 0 ? ok() : fail(new Error(`motif ${args[0]} exited with ${code}: ${err}`))));
+  });
+}
+
+// makeProject builds the project the way an analyst would: posts with image
+// URLs are ingested and their images fetched (from a local server), then the
+// embeddings of the same images are imported, mapped, swept and clustered.
+// The images' content keys join posts to rows.
+async function makeProject() {
   const src = join(work, 'src');
   const imgs = join(src, 'images');
   mkdirSync(imgs, { recursive: true });
@@ -90,13 +106,39 @@ function makeProject() {
     lines.push(JSON.stringify({ filename: name, caption, embedding: emb }));
   }
   writeFileSync(join(src, 'e2e.jsonl'), lines.join('\n') + '\n');
+
+  const files = createServer((req, res) => {
+    const m = req.url.match(/^\/(img\d{3}\.png)$/);
+    if (!m || !existsSync(join(imgs, m[1]))) {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(200, { 'Content-Type': 'image/png' }).end(readFileSync(join(imgs, m[1])));
+  });
+  await new Promise((ok) => files.listen(0, '127.0.0.1', ok));
+  const base = `http://127.0.0.1:${files.address().port}`;
+  const posts = [['id', 'text', 'author', 'created_at', 'media_url']];
+  const postText = {};
+  for (let i = 0; i < 30; i++) {
+    const name = `img${String(i).padStart(3, '0')}.png`;
+    const text = i === 5 ? XSS : `post number ${i} shows ${name}`;
+    posts.push([`p${i}`, text, `author${i}`, `2024-03-${String(1 + (i % 28)).padStart(2, '0')}T12:00:00Z`, `${base}/${name}`]);
+    postText[name] = [text];
+  }
+  posts.push(['p100', 'a second post with the first picture', 'someone', '2024-04-01T08:00:00Z', `${base}/img000.png`]);
+  postText['img000.png'].push('a second post with the first picture');
+  const csv = posts.map((r) => r.map((c) => `"${c.replace(/"/g, '""')}"`).join(',')).join('\n') + '\n';
+  writeFileSync(join(src, 'posts.csv'), csv);
+
   const project = join(work, 'project');
-  const run = (...args) => execFileSync(motif, [...args, '--project', project, '--quiet'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  run('import', join(src, 'e2e.jsonl'), '--images', imgs, '--name', 'e2e');
-  run('map', '--neighbors', '15', '--seed', '1');
-  run('sweep', '--min-cluster-size', '10,20,40', '--min-samples', '5');
-  run('cluster', '--min-cluster-size', '20', '--min-samples', '5');
-  return { project, captions };
+  await motifRun(project, 'ingest', join(src, 'posts.csv'));
+  await motifRun(project, 'fetch', '--allow-private');
+  files.close();
+  await motifRun(project, 'import', join(src, 'e2e.jsonl'), '--images', imgs, '--name', 'e2e');
+  await motifRun(project, 'map', '--neighbors', '15', '--seed', '1');
+  await motifRun(project, 'sweep', '--min-cluster-size', '10,20,40', '--min-samples', '5');
+  await motifRun(project, 'cluster', '--min-cluster-size', '20', '--min-samples', '5');
+  return { project, captions, postText };
 }
 
 function serve(project) {
@@ -141,7 +183,7 @@ async function colouredPixels(page, locator) {
 }
 
 async function main() {
-  const { project, captions } = makeProject();
+  const { project, captions, postText } = await makeProject();
   const { url, proc } = await serve(project);
   console.log(`serving ${url}`);
   // A fresh profile directory for every run.
@@ -198,6 +240,8 @@ async function main() {
         const meta = await page.$$eval('#item-metadata tr', (rows) => rows.map((r) => [...r.children].map((td) => td.textContent)));
         const cap = meta.find((r) => r[0] === 'caption');
         check(cap && cap[1] === captions[id], `detail shows the item's caption (${cap && cap[1]})`);
+        const shown = await page.$$eval('#item-posts .post-text', (ps) => ps.map((p) => p.textContent));
+        check(JSON.stringify(shown) === JSON.stringify(postText[id] ?? []), `detail lists the item's posts (${shown.length})`);
         await page.waitForFunction(() => document.querySelectorAll('#item-neighbours img').length > 0, null, { timeout: 5000 });
         check(await page.locator('#item-neighbours img').count() === 12, 'detail lists 12 neighbours');
         await page.screenshot({ path: join(shots, 'detail.png') });
@@ -220,9 +264,20 @@ async function main() {
     await page.waitForSelector('#item-title:text("img005.png")', { timeout: 5000 });
     const xssCell = await page.$$eval('#item-metadata tr', (rows) => rows.map((r) => [...r.children].map((td) => td.textContent)).find((r) => r[0] === 'caption'));
     check(xssCell && xssCell[1] === XSS, 'the XSS caption is shown as its literal text');
-    check(await page.locator('#panel img[src="x"], #panel script').count() === 0, 'the XSS caption made no element');
+    const xssPost = await page.$$eval('#item-posts .post-text', (ps) => ps.map((p) => p.textContent));
+    check(xssPost.length === 1 && xssPost[0] === XSS, 'the XSS post text is shown as its literal text');
+    check(await page.locator('#panel img[src="x"], #panel script').count() === 0, 'the XSS caption and post made no element');
     check(await page.evaluate(() => window.__xss === undefined), 'the XSS payload did not run');
     await page.screenshot({ path: join(shots, 'xss.png') });
+
+    // Search finds post text; the detail lists every post of the image.
+    await page.fill('#search', 'second post');
+    await page.press('#search', 'Enter');
+    await page.waitForSelector('#item-title:text("img000.png")', { timeout: 5000 });
+    await page.waitForSelector('#item-posts .post-text');
+    const img0 = await page.$$eval('#item-posts .post-text', (ps) => ps.map((p) => p.textContent));
+    check(JSON.stringify(img0) === JSON.stringify(postText['img000.png']), `post search opens img000.png with both its posts (${JSON.stringify(img0)})`);
+    await page.screenshot({ path: join(shots, 'posts.png') });
     await page.click('#search-clear');
 
     // Rename a cluster; it persists after a reload.

@@ -283,6 +283,7 @@ class Explorer {
   }
 
   async openItem(row: number) {
+    this.unhover();
     const panel = $('panel');
     const body = $('panel-body');
     panel.hidden = false;
@@ -297,7 +298,8 @@ class Explorer {
     const parts: Node[] = [];
     parts.push(h('h2', { id: 'item-title' }, it.id));
     if (it.image) {
-      const img = h('img', { class: 'large', alt: it.id, src: it.image.url ?? it.image.thumb ?? '' });
+      const small = Math.max(it.image.width, it.image.height) < 128;
+      const img = h('img', { class: small ? 'large small' : 'large', alt: it.id, src: it.image.url ?? it.image.thumb ?? '' });
       parts.push(h('a', { href: it.image.url ?? '#', target: '_blank', rel: 'noopener noreferrer' }, img));
       parts.push(h('p', { class: 'cluster-meta' }, `${it.image.width}×${it.image.height} ${it.image.format}, ${(it.image.bytes / 1024).toFixed(1)} KiB`));
     }
