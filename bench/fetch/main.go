@@ -9,27 +9,30 @@
 //
 // The pictures are synthetic 1200 × 675 photographs (smooth light, texture
 // and noise) encoded as JPEG at quality 85, about 150 KB each, the size of
-// images on social-media CDNs. The loopback server runs in the same process,
-// so its CPU time counts against motif: the ratio is conservative.
-// See run.sh and bench/RESULTS.md.
+// images on social-media CDNs. The loopback server is a child process (this
+// program with -serve), so its CPU time is not counted as motif's; it still
+// shares the cores. See run.sh and bench/RESULTS.md.
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"image"
 	"image/jpeg"
+	"io"
 	"math"
 	"math/rand/v2"
+	"net"
 	"net/http"
-	"net/http/httptest"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"runtime"
 	"runtime/pprof"
-	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -45,7 +48,15 @@ func main() {
 	rounds := flag.Int("rounds", 3, "timed rounds of each measurement (best kept)")
 	conc := flag.Int("concurrency", 16, "downloads in flight")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the fetch rounds to `file`")
+	serve := flag.String("serve", "", "serve the files of `directory` on a loopback port until stdin closes (used by the benchmark itself)")
 	flag.Parse()
+	if *serve != "" {
+		if err := serveDir(*serve); err != nil {
+			fmt.Fprintln(os.Stderr, "bench/fetch:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if err := run(*n, *rounds, *conc, *cpuprofile); err != nil {
 		fmt.Fprintln(os.Stderr, "bench/fetch:", err)
 		os.Exit(1)
@@ -180,26 +191,43 @@ func run(n, rounds, conc int, cpuprofile string) error {
 		return err
 	}
 
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		i, err := strconv.Atoi(strings.TrimSuffix(strings.TrimPrefix(r.URL.Path, "/img/"), ".jpg"))
-		if err != nil || i < 0 || i >= n {
-			http.NotFound(w, r)
-			return
-		}
-		w.Header().Set("Content-Type", "image/jpeg")
-		w.Header().Set("Content-Length", strconv.Itoa(len(files[i])))
-		w.Write(files[i])
-	}))
-	defer srv.Close()
 	tmp, err := os.MkdirTemp("", "motif-bench-fetch-")
 	if err != nil {
 		return err
 	}
 	defer os.RemoveAll(tmp)
+	served := filepath.Join(tmp, "served")
+	if err := os.Mkdir(served, 0o755); err != nil {
+		return err
+	}
+	for i, f := range files {
+		if err := os.WriteFile(filepath.Join(served, fmt.Sprint(i, ".jpg")), f, 0o644); err != nil {
+			return err
+		}
+	}
+	srv := exec.Command(os.Args[0], "-serve", served)
+	stdin, err := srv.StdinPipe()
+	if err != nil {
+		return err
+	}
+	stdout, err := srv.StdoutPipe()
+	if err != nil {
+		return err
+	}
+	srv.Stderr = os.Stderr
+	if err := srv.Start(); err != nil {
+		return err
+	}
+	defer func() { stdin.Close(); srv.Wait() }()
+	base, err := bufio.NewReader(stdout).ReadString('\n')
+	if err != nil {
+		return fmt.Errorf("start the image server: %w", err)
+	}
+	base = strings.TrimSpace(base)
 	var csv strings.Builder
 	csv.WriteString("id,media_url\n")
 	for i := range n {
-		fmt.Fprintf(&csv, "%d,%s/img/%d.jpg\n", i, srv.URL, i)
+		fmt.Fprintf(&csv, "%d,%s/%d.jpg\n", i, base, i)
 	}
 	posts := filepath.Join(tmp, "posts.csv")
 	if err := os.WriteFile(posts, []byte(csv.String()), 0o644); err != nil {
@@ -246,4 +274,23 @@ func run(n, rounds, conc int, cpuprofile string) error {
 		perImage(dec), perImage(ceil), perImage(full), perImage(ceil)/perImage(full),
 		100*(1-perImage(dec)/perImage(full)))
 	return nil
+}
+
+// serveDir serves dir over HTTP on a loopback port, prints the base URL and
+// stops when stdin closes.
+func serveDir(dir string) error {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	fmt.Printf("http://%s\n", ln.Addr())
+	go func() {
+		io.Copy(io.Discard, os.Stdin)
+		ln.Close()
+	}()
+	err = http.Serve(ln, http.FileServer(http.Dir(dir)))
+	if errors.Is(err, net.ErrClosed) {
+		return nil
+	}
+	return err
 }
