@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 
 	"motif/internal/pipeline"
+	"motif/internal/server"
 )
 
 func init() {
@@ -19,9 +20,12 @@ func init() {
 pixels as embeddings in the notebook's Parquet format, imports them, maps
 them with the notebook's UMAP parameters, sweeps HDBSCAN's min_cluster_size,
 clusters with the recommended setting, compares the clusters with the true
-categories and exports export.csv. The project goes to ./motif-demo unless
---project or $MOTIF_PROJECT says otherwise; rerunning reuses what is done.`,
+categories, exports export.csv and serves the explorer (unless --no-serve).
+The project goes to ./motif-demo unless --project or $MOTIF_PROJECT says
+otherwise; rerunning reuses what is done.`,
 		setup: func(fs *flag.FlagSet, g *globals) func(context.Context, []string) error {
+			noServe := fs.Bool("no-serve", false, "stop after building the project instead of serving the explorer")
+			addr := fs.String("addr", "127.0.0.1:8080", "`host:port` the explorer listens on (port 0: any free port)")
 			return func(ctx context.Context, args []string) error {
 				if len(args) != 0 {
 					return usagef("demo takes no arguments, got %q", args)
@@ -51,12 +55,17 @@ categories and exports export.csv. The project goes to ./motif-demo unless
 					r := res.Sweep.Rows[res.Sweep.Recommended]
 					fmt.Fprintf(w, "              recommended min_cluster_size %d (%s)\n", r.MinClusterSize, res.Sweep.Rule)
 				}
-				fmt.Fprintf(w, "  clusters    run %d: %d clusters, %.1f%% of images clustered\n", res.Cluster.ID, len(res.Clusters.Clusters), 100*res.Clustered)
+				fmt.Fprintf(w, "  clusters    run %d: %d clusters, %.1f%% of images clustered\n", res.Cluster.ID, res.NClusters, 100*res.Clustered)
 				fmt.Fprintf(w, "  vs. true categories: ARI %.3f, AMI %.3f (all points, noise as a label); ARI %.3f, AMI %.3f (clustered points)\n",
 					res.ARI, res.AMI, res.ARIClustered, res.AMIClustered)
 				fmt.Fprintf(w, "  export      %s\n", res.ExportPath)
-				fmt.Fprintf(w, "next: motif runs --project %s; motif export --project %s out.parquet\n", p.Dir, p.Dir)
-				return nil
+				if *noServe {
+					fmt.Fprintf(w, "next: motif serve --project %s (the explorer); motif export --project %s out.parquet\n", p.Dir, p.Dir)
+					return nil
+				}
+				return server.ListenAndServe(ctx, p, *addr, server.Options{Log: g.log}, func(url string) {
+					fmt.Fprintf(w, "motif explorer: %s (Ctrl-C to stop)\n", url)
+				})
 			}
 		},
 	})

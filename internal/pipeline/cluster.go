@@ -21,8 +21,11 @@ type ClusterOptions struct {
 	On string
 	// Metric is "euclidean" or "cosine"; "" means euclidean on layouts and
 	// cosine on embeddings.
-	Metric   string
-	HDBSCAN  hdbscan.Options
+	Metric  string
+	HDBSCAN hdbscan.Options
+	// Reuse returns the newest finished cluster run with the same input and
+	// parameters (and a nil *hdbscan.Result) instead of clustering again.
+	Reuse    bool
 	Progress Progress
 }
 
@@ -133,7 +136,8 @@ func metricName(m hdbscan.Metric) string {
 	return "euclidean"
 }
 
-// Cluster runs HDBSCAN and records the run: runs/<id>/clusters.parquet (id,
+// Cluster runs HDBSCAN and records the run (unless opts.Reuse finds it
+// done already, when the result is nil): runs/<id>/clusters.parquet (id,
 // cluster, probability, outlier_score per row) and the per-cluster table
 // (size, persistence, exemplars) in the catalog.
 func Cluster(ctx context.Context, p *Project, opts ClusterOptions) (catalog.Run, *hdbscan.Result, error) {
@@ -145,6 +149,11 @@ func Cluster(ctx context.Context, p *Project, opts ClusterOptions) (catalog.Run,
 	h := opts.HDBSCAN
 	h.Metric = in.metric
 	h.Progress = opts.Progress
+	if opts.Reuse {
+		if run, ok := findDone(ctx, p, catalog.KindCluster, in.set.ID, in.parent, in.params(h)); ok {
+			return run, nil, nil
+		}
+	}
 	var res *hdbscan.Result
 	run, err := runStage(ctx, p, catalog.Run{Kind: catalog.KindCluster, EmbeddingSet: in.set.ID, Parent: in.parent, Params: in.params(h)},
 		func(run catalog.Run) (map[string]any, error) {

@@ -28,7 +28,7 @@ type DemoResult struct {
 	Map                        catalog.Run
 	Sweep                      SweepResult
 	Cluster                    catalog.Run
-	Clusters                   *hdbscan.Result
+	NClusters                  int
 	ARI, AMI                   float64 // clusters vs true categories, noise as its own label
 	ARIClustered, AMIClustered float64 // on clustered points only
 	Clustered                  float64 // share of points in a cluster
@@ -75,7 +75,7 @@ func Demo(ctx context.Context, p *Project, progress Progress) (DemoResult, error
 	layout := fmt.Sprintf("layout:%d", res.Map.ID)
 	res.Sweep, err = Sweep(ctx, p, SweepOptions{
 		Set: DemoSet, On: layout, MinClusterSizes: mustRange("10:200:10"), MinSamples: []int{5},
-		SilhouetteSeed: 42, Progress: progress,
+		SilhouetteSeed: 42, Reuse: true, Progress: progress,
 	})
 	if err != nil {
 		return res, err
@@ -84,12 +84,13 @@ func Demo(ctx context.Context, p *Project, progress Progress) (DemoResult, error
 	if res.Sweep.Recommended >= 0 {
 		mcs = res.Sweep.Rows[res.Sweep.Recommended].MinClusterSize
 	}
-	res.Cluster, res.Clusters, err = Cluster(ctx, p, ClusterOptions{
-		Set: DemoSet, On: layout, HDBSCAN: hdbscan.Options{MinClusterSize: mcs, MinSamples: 5}, Progress: progress,
+	res.Cluster, _, err = Cluster(ctx, p, ClusterOptions{
+		Set: DemoSet, On: layout, HDBSCAN: hdbscan.Options{MinClusterSize: mcs, MinSamples: 5}, Reuse: true, Progress: progress,
 	})
 	if err != nil {
 		return res, err
 	}
+	res.NClusters = intParam(normalise(res.Cluster.Metrics), "clusters", 0)
 	if err := res.score(ctx, p); err != nil {
 		return res, err
 	}
@@ -131,7 +132,14 @@ func (res *DemoResult) score(ctx context.Context, p *Project) error {
 	for i, v := range cat.Ints {
 		truth[i] = int32(v)
 	}
-	labels := res.Clusters.Labels
+	cl, err := LoadClustering(p, res.Cluster)
+	if err != nil {
+		return err
+	}
+	labels := make([]int32, len(cl.Labels))
+	for i, l := range cl.Labels {
+		labels[i] = int32(l)
+	}
 	res.ARI = quality.AdjustedRand(truth, labels)
 	res.AMI = quality.AdjustedMutualInfo(truth, labels)
 	tc, lc := quality.Clustered(truth, labels)

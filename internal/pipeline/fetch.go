@@ -208,9 +208,23 @@ func record(p *Project, st *imagestore.Store, out fetch.Outcome, known map[strin
 		res.NewImages++
 	}
 	mu.Unlock()
-	ci := catalogImage(p, im)
+	ci := storedImage(p, st, im)
 	r.Image = &ci
 	return r
+}
+
+// storedImage describes a stored image for the catalog, with paths relative
+// to the project.
+func storedImage(p *Project, st *imagestore.Store, im imagestore.Image) catalog.Image {
+	rel := func(abs string) string {
+		if r, err := filepath.Rel(p.Dir, abs); err == nil {
+			return filepath.ToSlash(r)
+		}
+		return abs
+	}
+	ph := im.PHash
+	return catalog.Image{Key: im.Key, Path: rel(st.OriginalPath(im.Key, im.Format)), Thumb: rel(st.ThumbPath(im.Key)),
+		Format: im.Format, Width: im.Width, Height: im.Height, Bytes: im.Bytes, PHash: &ph}
 }
 
 // StatusCount is one line of a fetch summary.
@@ -373,7 +387,7 @@ func Check(ctx context.Context, p *Project, o CheckOptions) (CheckReport, error)
 			}
 			continue
 		}
-		if err := p.Catalog.PutImage(ctx, catalogImage(p, im)); err != nil {
+		if err := p.Catalog.PutImage(ctx, storedImage(p, st, im)); err != nil {
 			return rep, err
 		}
 	}

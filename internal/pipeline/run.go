@@ -8,7 +8,6 @@ import (
 
 	"motif/internal/catalog"
 	"motif/internal/embed"
-	"motif/internal/hdbscan"
 )
 
 // RunOptions chain the stages from an input file to clusters.
@@ -157,6 +156,7 @@ func runLayoutAndClusters(ctx context.Context, p *Project, o RunOptions, res Run
 			mcs.MinSamples = h.MinSamples
 			o.Sweep.HDBSCAN = mcs
 		}
+		o.Sweep.Reuse = true
 		sw, err := Sweep(ctx, p, o.Sweep)
 		if err != nil {
 			return res, err
@@ -168,23 +168,16 @@ func runLayoutAndClusters(ctx context.Context, p *Project, o RunOptions, res Run
 		h.MinClusterSize = sw.Rows[sw.Recommended].MinClusterSize
 		h.MinSamples = sw.Rows[sw.Recommended].MinSamples
 	}
-	o.Cluster.Set, o.Cluster.On, o.Cluster.HDBSCAN = res.Set.Name, layout, h
-	in := &clusterInput{set: res.Set, on: layout, parent: res.Map.ID, metric: hdbscan.Euclidean}
-	if o.Cluster.Metric == "cosine" {
-		in.metric = hdbscan.Cosine
+	o.Cluster.Set, o.Cluster.On, o.Cluster.HDBSCAN, o.Cluster.Reuse = res.Set.Name, layout, h, true
+	cl, result, err := Cluster(ctx, p, o.Cluster)
+	if err != nil {
+		return res, err
 	}
-	if r, ok := findDone(ctx, p, catalog.KindCluster, res.Set.ID, res.Map.ID, in.params(withMetric(h, in.metric))); ok {
-		res.Cluster = r
+	if result == nil {
 		res.Reused = append(res.Reused, "cluster")
-		return res, nil
 	}
-	res.Cluster, _, err = Cluster(ctx, p, o.Cluster)
-	return res, err
-}
-
-func withMetric(h hdbscan.Options, m hdbscan.Metric) hdbscan.Options {
-	h.Metric = m
-	return h
+	res.Cluster = cl
+	return res, nil
 }
 
 func isSetExists(err error) bool {
@@ -192,7 +185,7 @@ func isSetExists(err error) bool {
 	return errors.As(err, &e)
 }
 
-// setExistsError is returned by Import when the set name is taken.
+// setExistsError is returned by Import and Embed when the set name is taken.
 type setExistsError struct{ name, dir string }
 
 func (e *setExistsError) Error() string {

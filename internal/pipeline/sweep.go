@@ -28,7 +28,10 @@ type SweepOptions struct {
 	// 20,000, negative means every clustered point.
 	SilhouetteSample int
 	SilhouetteSeed   int64
-	Progress         Progress
+	// Reuse returns the newest finished sweep with the same input and
+	// parameters instead of sweeping again.
+	Reuse    bool
+	Progress Progress
 }
 
 // SweepRow is one setting of a sweep and what it gave.
@@ -115,6 +118,16 @@ func Sweep(ctx context.Context, p *Project, opts SweepOptions) (SweepResult, err
 	}
 	params["silhouette_sample"] = sample
 	params["silhouette_seed"] = opts.SilhouetteSeed
+	if opts.Reuse {
+		if run, ok := findDone(ctx, p, catalog.KindSweep, in.set.ID, in.parent, params); ok {
+			rows, err := LoadSweep(p, run)
+			if err == nil {
+				res.Run, res.Rows = run, rows
+				res.Recommended, res.Rule = recommend(rows)
+				return res, nil
+			}
+		}
+	}
 	qm := quality.Euclidean
 	if in.metric == hdbscan.Cosine {
 		qm = quality.Cosine
@@ -237,4 +250,38 @@ func writeFileAtomic(path string, write func(io.Writer) error) error {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	return nil
+}
+
+// LoadSweep reads the table of a finished sweep run.
+func LoadSweep(p *Project, run catalog.Run) ([]SweepRow, error) {
+	f, err := os.Open(p.Path(run.Dir + "/" + SweepFile))
+	if err != nil {
+		return nil, fmt.Errorf("sweep of run %d: %w", run.ID, err)
+	}
+	defer f.Close()
+	recs, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		return nil, fmt.Errorf("sweep of run %d: %w", run.ID, err)
+	}
+	if len(recs) == 0 || len(recs[0]) != 7 {
+		return nil, fmt.Errorf("sweep of run %d: %s has no table", run.ID, SweepFile)
+	}
+	num := func(s string) float64 {
+		if s == "" {
+			return math.NaN()
+		}
+		v, err := strconv.ParseFloat(s, 64)
+		if err != nil {
+			return math.NaN()
+		}
+		return v
+	}
+	rows := make([]SweepRow, 0, len(recs)-1)
+	for _, r := range recs[1:] {
+		rows = append(rows, SweepRow{
+			MinClusterSize: int(num(r[0])), MinSamples: int(num(r[1])), Clusters: int(num(r[2])),
+			NoiseFraction: num(r[3]) / 100, MeanPersistence: num(r[4]), Silhouette: num(r[5]), RelativeValidity: num(r[6]),
+		})
+	}
+	return rows, nil
 }
