@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"io"
 	"reflect"
+	"runtime"
+	"sync"
 
 	"github.com/parquet-go/parquet-go"
 	"github.com/parquet-go/parquet-go/compress"
@@ -73,30 +75,55 @@ func writeParquet(w io.Writer, t *Table) error {
 		parquet.CreatedBy("motif", "", ""),
 	)
 
-	const batch = 256
-	rows := make([]parquet.Row, 0, batch)
-	ends := make([]int, 0, batch)
-	var vals []parquet.Value
-	for start := 0; start < t.Rows; start += batch {
-		end := min(start+batch, t.Rows)
-		vals, ends = vals[:0], ends[:0]
-		for r := start; r < end; r++ {
-			for ci, c := range t.Columns {
-				vals = appendRowValues(vals, c, r, ci)
+	// Row groups are filled in parallel, column by column, and committed
+	// to the file in order.
+	workers := max(1, min(runtime.GOMAXPROCS(0), (t.Rows+perGroup-1)/perGroup))
+	for start := 0; start < t.Rows; start += workers * perGroup {
+		var groups []*parquet.ConcurrentRowGroupWriter
+		errs := make([]error, workers)
+		var wg sync.WaitGroup
+		for g := range workers {
+			lo := start + g*perGroup
+			if lo >= t.Rows {
+				break
 			}
-			ends = append(ends, len(vals))
+			hi := min(lo+perGroup, t.Rows)
+			rg := pw.BeginRowGroup()
+			groups = append(groups, rg)
+			wg.Go(func() { errs[g] = fillRowGroup(rg, t, lo, hi) })
 		}
-		rows = rows[:0]
-		begin := 0
-		for _, e := range ends {
-			rows = append(rows, parquet.Row(vals[begin:e:e]))
-			begin = e
-		}
-		if _, err := pw.WriteRows(rows); err != nil {
-			return err
+		wg.Wait()
+		for g, rg := range groups {
+			if errs[g] != nil {
+				return errs[g]
+			}
+			if _, err := rg.Commit(); err != nil {
+				return err
+			}
 		}
 	}
 	return pw.Close()
+}
+
+// fillRowGroup writes rows [lo, hi) of t into rg, one column at a time, in
+// batches of whole rows.
+func fillRowGroup(rg *parquet.ConcurrentRowGroupWriter, t *Table, lo, hi int) error {
+	// parquet-go flushes pages only between writes, so batches stay small.
+	const batch = 64
+	cols := rg.ColumnWriters()
+	var vals []parquet.Value
+	for ci, c := range t.Columns {
+		for r0 := lo; r0 < hi; r0 += batch {
+			vals = vals[:0]
+			for r := r0; r < min(r0+batch, hi); r++ {
+				vals = appendRowValues(vals, c, r, ci)
+			}
+			if _, err := cols[ci].WriteRowValues(vals); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // appendRowValues appends the values of row r of column c (column index ci)
