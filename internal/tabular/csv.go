@@ -64,6 +64,11 @@ func readCSV(b []byte, path string, comma rune) (*Table, error) {
 		if err == io.EOF {
 			break
 		}
+		if errors.Is(err, csv.ErrFieldCount) {
+			line, _ := r.FieldPos(0)
+			return nil, &RowError{Path: path, Row: row, Line: line,
+				Err: fmt.Errorf("%d field(s), the header has %d", len(rec), len(names))}
+		}
 		if err != nil {
 			return nil, csvError(path, err, row)
 		}
@@ -95,9 +100,6 @@ func csvError(path string, err error, row int) error {
 	var pe *csv.ParseError
 	if errors.As(err, &pe) {
 		msg := pe.Err
-		if errors.Is(pe.Err, csv.ErrFieldCount) {
-			msg = fmt.Errorf("wrong number of fields (the header sets it)")
-		}
 		if row < 0 {
 			return fmt.Errorf("%s: header, line %d, column %d: %w", path, pe.StartLine, pe.Column, msg)
 		}

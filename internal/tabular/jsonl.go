@@ -304,6 +304,8 @@ func (c *jsonColumn) vectorColumn(path string, rowLine func(int) int) (*Column, 
 			return nil, rowErr(r, c.errs[r])
 		case jEmpty:
 			return nil, rowErr(r, errors.New("vector is empty"))
+		case jString:
+			return nil, rowErr(r, fmt.Errorf("the string %q is %w", truncate(c.text[r], 40), ErrNotVectorType))
 		default:
 			return nil, rowErr(r, fmt.Errorf("%s is %w", truncate(c.text[r], 40), ErrNotVectorType))
 		}
