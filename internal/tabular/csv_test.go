@@ -133,7 +133,7 @@ func TestReadCSVInference(t *testing.T) {
 			}
 		}},
 		{"hex and words are text", "x\n0x1p-2\ninformation\n", []Type{String}, nil},
-		{"timestamps", "t\n2024-06-09T20:00:00Z\n2024-06-09 21:30:00+02:00\n2024-06-10\nWed Oct 10 20:19:24 +0000 2018\n2024-06-09T20:00:00.123456\n",
+		{"timestamps", "t\n2024-06-09T20:00:00Z\n2024-06-09 21:30:00+02:00\n2024-06-10\nWed Oct 10 20:19:24 +0000 2018\n2024-06-09T20:00:00.123456\n2024-06-09T22:00:00+0100\n",
 			[]Type{Timestamp}, func(t *testing.T, tab *Table) {
 				want := []time.Time{
 					time.Date(2024, 6, 9, 20, 0, 0, 0, time.UTC),
@@ -141,6 +141,7 @@ func TestReadCSVInference(t *testing.T) {
 					time.Date(2024, 6, 10, 0, 0, 0, 0, time.UTC),
 					time.Date(2018, 10, 10, 20, 19, 24, 0, time.UTC),
 					time.Date(2024, 6, 9, 20, 0, 0, 123456000, time.UTC),
+					time.Date(2024, 6, 9, 21, 0, 0, 0, time.UTC),
 				}
 				for i, w := range want {
 					if got := tab.Columns[0].Times[i]; !got.Equal(w) || got.Location() != time.UTC {

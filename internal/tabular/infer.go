@@ -95,13 +95,15 @@ func parseFloatText(s string, bits int) (float64, bool) {
 }
 
 // timeLayouts are the timestamp forms text readers recognise: ISO 8601 /
-// RFC 3339 with T or space, with or without a zone (no zone means UTC),
-// a bare date, and the form of Twitter's v1 API ("Wed Oct 10 20:19:24 +0000
-// 2018").
+// RFC 3339 with T or space, with or without a zone (no zone means UTC; the
+// zone may lack its colon, as Facebook's Graph API writes "+0000"), a bare
+// date, and the form of Twitter's v1 API ("Wed Oct 10 20:19:24 +0000 2018").
 var timeLayouts = []string{
 	"2006-01-02T15:04:05.999999999Z07:00",
+	"2006-01-02T15:04:05.999999999Z0700",
 	"2006-01-02T15:04:05.999999999",
 	"2006-01-02 15:04:05.999999999Z07:00",
+	"2006-01-02 15:04:05.999999999Z0700",
 	"2006-01-02 15:04:05.999999999",
 	"2006-01-02T15:04Z07:00",
 	"2006-01-02T15:04",
