@@ -350,6 +350,36 @@ func TestWriteParquetRowGroups(t *testing.T) {
 	equalTables(t, "ReadParquet(WriteParquet(...)) over row groups", got, sampleTable(600, 300, 3))
 }
 
+// TestReadParquetPageLayouts reads files written with other page layouts:
+// version 1 data pages, small pages (about one vector each), dictionary
+// encoding, no compression, and zstd.
+func TestReadParquetPageLayouts(t *testing.T) {
+	tests := []struct {
+		name string
+		opts []parquet.WriterOption
+	}{
+		{"data page v1", []parquet.WriterOption{parquet.DataPageVersion(1)}},
+		{"small pages v1", []parquet.WriterOption{parquet.DataPageVersion(1), parquet.PageBufferSize(512)}},
+		{"small pages v2", []parquet.WriterOption{parquet.PageBufferSize(512)}},
+		{"dictionary", []parquet.WriterOption{parquet.DefaultEncoding(&parquet.RLEDictionary)}},
+		{"uncompressed", []parquet.WriterOption{parquet.Compression(&parquet.Uncompressed)}},
+		{"zstd", []parquet.WriterOption{parquet.Compression(&parquet.Zstd)}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var buf bytes.Buffer
+			if err := writeParquet(&buf, sampleTable(200, 300, 4), tt.opts...); err != nil {
+				t.Fatalf("writeParquet(%s) = %v", tt.name, err)
+			}
+			got, err := readParquet(bytes.NewReader(buf.Bytes()), int64(buf.Len()), tt.name+".parquet", ReadOptions{})
+			if err != nil {
+				t.Fatalf("readParquet(%s) = %v", tt.name, err)
+			}
+			equalTables(t, "readParquet("+tt.name+")", got, sampleTable(200, 300, 4))
+		})
+	}
+}
+
 func TestWriteParquetAtomic(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "out.parquet")

@@ -33,7 +33,8 @@ func WriteParquet(path string, t *Table) error {
 	})
 }
 
-func writeParquet(w io.Writer, t *Table) error {
+// writeParquet writes t to w; extra options (tests) follow the defaults.
+func writeParquet(w io.Writer, t *Table, extra ...parquet.WriterOption) error {
 	fields := make([]parquet.Field, len(t.Columns))
 	rowBytes := 1
 	for i, c := range t.Columns {
@@ -69,11 +70,13 @@ func writeParquet(w io.Writer, t *Table) error {
 	}
 	schema := parquet.NewSchema("schema", orderedGroup(fields))
 	perGroup := max(1, rowGroupBytes/rowBytes)
-	pw := parquet.NewWriter(w, schema,
+	opts := append([]parquet.WriterOption{
+		schema,
 		parquet.Compression(&parquet.Snappy),
 		parquet.MaxRowsPerRowGroup(int64(perGroup)),
 		parquet.CreatedBy("motif", "", ""),
-	)
+	}, extra...)
+	pw := parquet.NewWriter(w, opts...)
 
 	// Row groups are filled in parallel, column by column, and committed
 	// to the file in order.
