@@ -190,13 +190,17 @@ func readNPY(path string) ([]float32, int, int, error) {
 	}
 	n, _ := strconv.Atoi(sm[1])
 	dim, _ := strconv.Atoi(sm[2])
-	buf := make([]byte, 4*n*dim)
-	if _, err := io.ReadFull(r, buf); err != nil {
-		return nil, 0, 0, fmt.Errorf("read %s: %w", path, err)
-	}
 	data := make([]float32, n*dim)
-	for i := range data {
-		data[i] = math.Float32frombits(binary.LittleEndian.Uint32(buf[4*i:]))
+	buf := make([]byte, 1<<20)
+	for i := 0; i < len(data); {
+		m := min(len(buf)/4, len(data)-i)
+		if _, err := io.ReadFull(r, buf[:4*m]); err != nil {
+			return nil, 0, 0, fmt.Errorf("read %s: %w", path, err)
+		}
+		for j := range m {
+			data[i+j] = math.Float32frombits(binary.LittleEndian.Uint32(buf[4*j:]))
+		}
+		i += m
 	}
 	return data, n, dim, nil
 }

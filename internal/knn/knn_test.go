@@ -1,14 +1,19 @@
 package knn
 
 import (
+	"bytes"
 	"context"
+	"encoding/csv"
 	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"reflect"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -524,5 +529,53 @@ func BenchmarkNearest(b *testing.B) {
 	q := data[123*dim : 124*dim]
 	for b.Loop() {
 		Nearest(data, n, dim, q, k, Cosine)
+	}
+}
+
+// readCSV returns the records of a testdata CSV file without its header.
+func readCSV(t *testing.T, name string, header bool) [][]string {
+	t.Helper()
+	raw, err := os.ReadFile(filepath.Join("testdata", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs, err := csv.NewReader(bytes.NewReader(raw)).ReadAll()
+	if err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	if header {
+		recs = recs[1:]
+	}
+	return recs
+}
+
+func TestExactMatchesUMAP(t *testing.T) {
+	var data []float32
+	rows := readCSV(t, "umap_small_data.csv", false)
+	for _, rec := range rows {
+		for _, f := range rec {
+			v, err := strconv.ParseFloat(f, 32)
+			if err != nil {
+				t.Fatal(err)
+			}
+			data = append(data, float32(v))
+		}
+	}
+	n, dim, k := len(rows), len(rows[0]), 15
+	for _, m := range []Metric{Euclidean, Cosine} {
+		g, err := Build(context.Background(), data, n, dim, k, Options{Metric: m})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, rec := range readCSV(t, "umap_small_"+m.String()+".csv", true) {
+			i, _ := strconv.Atoi(rec[0])
+			r, _ := strconv.Atoi(rec[1])
+			j, _ := strconv.Atoi(rec[2])
+			d, _ := strconv.ParseFloat(rec[3], 64)
+			gi, gd := g.Row(i)
+			if int(gi[r]) != j || math.Abs(float64(gd[r])-d) > 1e-5*(1+d) {
+				t.Errorf("Build(%v) point %d rank %d = (%d, %v), umap-learn has (%d, %v)", m, i, r, gi[r], gd[r], j, d)
+			}
+		}
 	}
 }
