@@ -101,6 +101,9 @@ func Open(opts Options) (Embedder, error) {
 	defer so.Destroy()
 	sess, err := ort.NewDynamicAdvancedSession(opts.Model, []string{m.input}, []string{m.output}, so)
 	if err != nil {
+		if isCUDA(opts.Device) {
+			return nil, fmt.Errorf("open model %s on CUDA device %d: %w; check the GPU, CUDA 12 and cuDNN 9 (or use --device cpu)", opts.Model, opts.DeviceID, err)
+		}
 		return nil, fmt.Errorf("open model %s: %w", opts.Model, err)
 	}
 	w, h, _ := pre.FixedSize()
@@ -122,9 +125,9 @@ func sessionOptions(opts Options, lib string) (*ort.SessionOptions, error) {
 	if err := so.SetInterOpNumThreads(1); err != nil {
 		return fail(fmt.Errorf("set inter-op threads: %w", err))
 	}
-	switch strings.ToLower(opts.Device) {
-	case "", "cpu":
-	case "cuda", "gpu":
+	switch {
+	case opts.Device == "" || strings.EqualFold(opts.Device, "cpu"):
+	case isCUDA(opts.Device):
 		if err := appendCUDA(so, opts.DeviceID); err != nil {
 			return fail(fmt.Errorf("CUDA execution provider unavailable with %s: %w; use a GPU build of ONNX Runtime 1.30 (with libonnxruntime_providers_cuda.so, CUDA 12 and cuDNN 9 installed) or --device cpu", lib, err))
 		}
@@ -132,6 +135,10 @@ func sessionOptions(opts Options, lib string) (*ort.SessionOptions, error) {
 		return fail(fmt.Errorf("device %q is not cpu or cuda", opts.Device))
 	}
 	return so, nil
+}
+
+func isCUDA(device string) bool {
+	return strings.EqualFold(device, "cuda") || strings.EqualFold(device, "gpu")
 }
 
 func appendCUDA(so *ort.SessionOptions, device int) error {
