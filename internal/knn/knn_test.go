@@ -579,3 +579,24 @@ func TestExactMatchesUMAP(t *testing.T) {
 		}
 	}
 }
+
+func TestDescentSmallShapes(t *testing.T) {
+	// Shapes where every tree is one leaf, so descent must be exact.
+	tests := []struct{ n, dim, k int }{{1, 3, 1}, {5, 2, 5}, {100, 4, 1}, {100, 4, 100}, {60, 7, 13}}
+	for _, tt := range tests {
+		for _, m := range []Metric{Euclidean, Cosine} {
+			data := randomData(uint64(tt.n+tt.k), tt.n, tt.dim)
+			want, err := Exact(context.Background(), data, tt.n, tt.dim, tt.k, Options{Metric: m})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := Descent(context.Background(), data, tt.n, tt.dim, tt.k, Options{Metric: m, Threads: 2})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(got.Indices, want.Indices) {
+				t.Errorf("Descent(%d×%d, k %d, %v) = %v, want %v", tt.n, tt.dim, tt.k, m, got.Indices, want.Indices)
+			}
+		}
+	}
+}
