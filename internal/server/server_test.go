@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/binary"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"image"
 	"image/color"
@@ -48,7 +49,24 @@ var (
 	fixDir  string
 )
 
+// With -synthetic DIR the test binary writes a synthetic project of
+// -synthetic-n points into DIR and exits, for web/e2e/bench.mjs.
+var (
+	syntheticDir = flag.String("synthetic", "", "write a synthetic project into this `directory` and exit")
+	syntheticN   = flag.Int("synthetic-n", 1_000_000, "points of the synthetic project")
+)
+
 func TestMain(m *testing.M) {
+	flag.Parse()
+	if *syntheticDir != "" {
+		p, err := writeSynthetic(*syntheticDir, *syntheticN, 8)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		p.Close()
+		os.Exit(0)
+	}
 	code := m.Run()
 	if fix != nil {
 		fix.p.Close()
@@ -824,17 +842,19 @@ func TestSweepChart(t *testing.T) {
 	}
 }
 
-// benchProject is a project of n random 2-D points with a clustering,
-// written directly (no UMAP, no HDBSCAN) so that large sizes are cheap.
-func benchProject(b *testing.B, n, dim int) *pipeline.Project {
-	b.Helper()
+// writeSynthetic writes a project of n random 2-D points in 49 clusters
+// (and noise) with dim-dimensional vectors into dir, directly (no UMAP, no
+// HDBSCAN), so that large sizes are cheap: the explorer's benchmarks use it.
+func writeSynthetic(dir string, n, dim int) (*pipeline.Project, error) {
 	ctx := context.Background()
-	dir := b.TempDir()
 	p, err := pipeline.Create(ctx, dir)
 	if err != nil {
-		b.Fatal(err)
+		return nil, err
 	}
-	b.Cleanup(func() { p.Close() })
+	fail := func(err error) (*pipeline.Project, error) {
+		p.Close()
+		return nil, err
+	}
 	rng := rand.New(rand.NewPCG(3, 4))
 	ids := make([]string, n)
 	vecs := make([]float32, n*dim)
@@ -843,54 +863,96 @@ func benchProject(b *testing.B, n, dim int) *pipeline.Project {
 	probs := make([]float64, n)
 	for i := range n {
 		ids[i] = fmt.Sprintf("r%d", i)
+		c := i%50 - 1
 		for j := range dim {
 			vecs[i*dim+j] = float32(rng.NormFloat64())
 		}
-		xs[i], ys[i] = rng.NormFloat64(), rng.NormFloat64()
-		labels[i] = int64(i%50) - 1
+		cx, cy := float64(c%7)*10, float64(c/7)*10
+		if c < 0 {
+			cx, cy = rng.Float64()*70, rng.Float64()*70
+		}
+		xs[i], ys[i] = cx+rng.NormFloat64(), cy+rng.NormFloat64()
+		labels[i] = int64(c)
 		probs[i] = 1
 	}
-	set := catalog.EmbeddingSet{Name: "bench", Path: "embeddings/bench.parquet", Rows: n, Dims: dim, Source: "import"}
+	set := catalog.EmbeddingSet{Name: "synthetic", Path: "embeddings/synthetic.parquet", Rows: n, Dims: dim, Source: "import"}
 	if err := tabular.WriteParquet(p.Path(set.Path), &tabular.Table{Rows: n, Columns: []*tabular.Column{
 		{Name: pipeline.ColID, Type: tabular.String, Strings: ids},
 		{Name: pipeline.ColEmbedding, Type: tabular.Vector, Vectors: vecs, Dim: dim},
 	}}); err != nil {
-		b.Fatal(err)
+		return fail(err)
 	}
 	if set.ID, err = p.Catalog.AddEmbeddingSet(ctx, set); err != nil {
-		b.Fatal(err)
+		return fail(err)
 	}
 	m, err := p.Catalog.BeginRun(ctx, catalog.Run{Kind: catalog.KindMap, EmbeddingSet: set.ID, Params: map[string]any{"dims": 2}})
 	if err != nil {
-		b.Fatal(err)
+		return fail(err)
 	}
-	os.MkdirAll(p.Path(m.Dir), 0o755)
+	if err := os.MkdirAll(p.Path(m.Dir), 0o755); err != nil {
+		return fail(err)
+	}
 	if err := tabular.WriteParquet(p.Path(m.Dir+"/"+pipeline.LayoutFile), &tabular.Table{Rows: n, Columns: []*tabular.Column{
 		{Name: pipeline.ColID, Type: tabular.String, Strings: ids},
 		{Name: "x", Type: tabular.Float64, Floats: xs}, {Name: "y", Type: tabular.Float64, Floats: ys},
 	}}); err != nil {
-		b.Fatal(err)
+		return fail(err)
 	}
 	if err := p.Catalog.FinishRun(ctx, m.ID, nil); err != nil {
-		b.Fatal(err)
+		return fail(err)
 	}
-	c, err := p.Catalog.BeginRun(ctx, catalog.Run{Kind: catalog.KindCluster, EmbeddingSet: set.ID, Parent: m.ID})
+	c, err := p.Catalog.BeginRun(ctx, catalog.Run{Kind: catalog.KindCluster, EmbeddingSet: set.ID, Parent: m.ID,
+		Params: map[string]any{"min_cluster_size": 100, "min_samples": 5}})
 	if err != nil {
-		b.Fatal(err)
+		return fail(err)
 	}
-	os.MkdirAll(p.Path(c.Dir), 0o755)
+	if err := os.MkdirAll(p.Path(c.Dir), 0o755); err != nil {
+		return fail(err)
+	}
 	if err := tabular.WriteParquet(p.Path(c.Dir+"/"+pipeline.ClustersFile), &tabular.Table{Rows: n, Columns: []*tabular.Column{
 		{Name: pipeline.ColID, Type: tabular.String, Strings: ids},
 		{Name: "cluster", Type: tabular.Int64, Ints: labels},
 		{Name: "probability", Type: tabular.Float64, Floats: probs},
 		{Name: "outlier_score", Type: tabular.Float64, Floats: make([]float64, n)},
 	}}); err != nil {
+		return fail(err)
+	}
+	cs := make([]catalog.Cluster, 49)
+	for i := range cs {
+		cs[i] = catalog.Cluster{Label: i, Size: n / 50, Persistence: 0.5, Exemplars: []int{i + 1}}
+	}
+	if err := p.Catalog.PutClusters(ctx, c.ID, cs); err != nil {
+		return fail(err)
+	}
+	if err := p.Catalog.FinishRun(ctx, c.ID, map[string]any{"clusters": 49}); err != nil {
+		return fail(err)
+	}
+	return p, nil
+}
+
+// benchProject is a synthetic project for a benchmark.
+func benchProject(b *testing.B, n, dim int) *pipeline.Project {
+	b.Helper()
+	p, err := writeSynthetic(b.TempDir(), n, dim)
+	if err != nil {
 		b.Fatal(err)
 	}
-	if err := p.Catalog.FinishRun(ctx, c.ID, nil); err != nil {
-		b.Fatal(err)
-	}
+	b.Cleanup(func() { p.Close() })
 	return p
+}
+
+func TestSynthetic(t *testing.T) {
+	p, err := writeSynthetic(t.TempDir(), 500, 4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	s := New(p, Options{})
+	_, _, labels, _, _ := points(t, do(s, "GET", "/api/points", nil, nil).Body.Bytes())
+	ci := decode[ClustersInfo](t, do(s, "GET", "/api/clusters", nil, nil))
+	if len(labels) != 500 || labels[0] != -1 || labels[1] != 0 || len(ci.Clusters) != 49 {
+		t.Errorf("synthetic project: %d points, labels %d %d, %d clusters; want 500, -1 0, 49", len(labels), labels[0], labels[1], len(ci.Clusters))
+	}
 }
 
 // BenchmarkPoints measures the map payload of 100,000 points once loaded.

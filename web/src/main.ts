@@ -109,10 +109,12 @@ class Explorer {
       this.status('loading…');
       this.view = await getJSON<ViewInfo>('/api/view', this.params());
       this.pts = await getPoints(this.run);
+      performance.mark('motif:points');
       // Pin the view to the runs loaded, so that every later request
       // refers to the same map even if a new run finishes meanwhile.
       this.run = this.pts.clusterRun || this.pts.layoutRun;
-      this.draw();
+      await this.draw();
+      performance.mark('motif:drawn');
       this.wire();
       await Promise.all([this.loadClusters(), this.loadRuns()]);
       const c = this.view.clusters ? ` · cluster run ${this.view.clusters.id}` : '';
@@ -124,7 +126,7 @@ class Explorer {
     }
   }
 
-  draw() {
+  async draw() {
     const { n, x, y, labels } = this.pts;
     let minX = Infinity, maxX = -Infinity, minY = Infinity, maxY = -Infinity, k = 0;
     for (let i = 0; i < n; i++) {
@@ -162,7 +164,7 @@ class Explorer {
       performanceMode: n > 500_000,
       deselectOnEscape: true,
     });
-    this.sp.draw({ x: nx, y: ny, valueA: cat }, { zDataType: 'categorical' });
+    await this.sp.draw({ x: nx, y: ny, valueA: cat }, { zDataType: 'categorical' });
   }
 
   wire() {
