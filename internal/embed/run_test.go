@@ -16,7 +16,7 @@ import (
 
 // testItems lists the committed test pictures as items keyed by file name, plus one file
 // that is not a picture.
-func testItems(t *testing.T) []Item {
+func testItems(t testing.TB) []Item {
 	t.Helper()
 	var items []Item
 	for _, dir := range []string{"images", "photos"} {
