@@ -265,10 +265,13 @@ func validKey(k string) bool {
 // write stores data at path through a temporary file in the same directory.
 func (s *Store) write(path string, data []byte) error {
 	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return fmt.Errorf("store %s: %w", filepath.Base(path), err)
-	}
 	f, err := os.CreateTemp(dir, tempPrefix+"*")
+	if errors.Is(err, fs.ErrNotExist) { // the first file of its ab/ directory
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return fmt.Errorf("store %s: %w", filepath.Base(path), err)
+		}
+		f, err = os.CreateTemp(dir, tempPrefix+"*")
+	}
 	if err != nil {
 		return fmt.Errorf("store %s: %w", filepath.Base(path), err)
 	}
