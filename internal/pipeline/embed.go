@@ -104,7 +104,7 @@ func Embed(ctx context.Context, p *Project, opts EmbedOptions) (EmbedResult, err
 	if opts.ImagesDir != "" {
 		items, filenames, failed, err = storeFolder(ctx, p, opts.ImagesDir, opts.Progress)
 	} else {
-		items, err = projectImages(ctx, p)
+		items, failed, err = projectImages(ctx, p)
 	}
 	if err != nil {
 		return res, err
@@ -246,18 +246,21 @@ func deviceName(d string) string {
 	return strings.ToLower(d)
 }
 
-// projectImages lists the project's stored images.
-func projectImages(ctx context.Context, p *Project) ([]embed.Item, error) {
+// projectImages lists the project's stored images; an image recorded without a file is
+// returned as a failure.
+func projectImages(ctx context.Context, p *Project) ([]embed.Item, []EmbedFailure, error) {
 	ims, err := p.Catalog.Images(ctx)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if len(ims) == 0 {
-		return nil, errors.New("the project has no images yet: fetch them first (`motif fetch`), or embed a folder with --images DIR")
+		return nil, nil, errors.New("the project has no images yet: fetch them first (`motif fetch`), or embed a folder with --images DIR")
 	}
 	items := make([]embed.Item, 0, len(ims))
+	var failed []EmbedFailure
 	for _, im := range ims {
 		if im.Path == "" {
+			failed = append(failed, EmbedFailure{Key: im.Key, Error: "the catalog records no file for this image"})
 			continue
 		}
 		path := im.Path
@@ -266,7 +269,7 @@ func projectImages(ctx context.Context, p *Project) ([]embed.Item, error) {
 		}
 		items = append(items, embed.Item{Key: im.Key, Path: path})
 	}
-	return items, nil
+	return items, failed, nil
 }
 
 // storeFolder stores every picture under dir in the project (with thumbnails) and
