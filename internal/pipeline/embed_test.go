@@ -134,3 +134,35 @@ func TestEmbedFolderAndResume(t *testing.T) {
 		t.Errorf("Embed(existing name) error = %v, want the set-exists error", err)
 	}
 }
+
+// TestEmbedProjectImages embeds the images already in the catalog (as fetch leaves them):
+// every image is either a row or a recorded failure.
+func TestEmbedProjectImages(t *testing.T) {
+	dir := embedFolder(t)
+	ctx := context.Background()
+	p, err := Create(ctx, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	if _, err := Embed(ctx, p, EmbedOptions{Model: embed.Options{Model: tinyViT}}); err == nil {
+		t.Fatal("Embed(empty project) succeeded, want an error saying there are no images")
+	}
+	if _, _, _, err := storeFolder(ctx, p, dir, nil); err != nil {
+		t.Fatal(err)
+	}
+	ims, err := p.Catalog.Images(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := Embed(ctx, p, EmbedOptions{Model: embed.Options{Model: tinyViT, Threads: 1}, Batch: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Set.Rows < 12 || res.Set.Rows+len(res.Failed) != len(ims) {
+		t.Fatalf("Embed(project) = %d rows + %d failed, want at least 12 rows and %d in all", res.Set.Rows, len(res.Failed), len(ims))
+	}
+	if res.Set.Name != "tiny_vit" || res.Set.Params["pooling"] != "auto" || res.Set.Dims != 32 {
+		t.Errorf("Embed(project) set = %q, pooling %v, %d dims; want tiny_vit, auto, 32", res.Set.Name, res.Set.Params["pooling"], res.Set.Dims)
+	}
+}
