@@ -59,7 +59,7 @@ type Options struct {
 	Format string
 	// Delimiter separates CSV fields; default sniffed among , ; tab and |.
 	Delimiter rune
-	// Progress, if set, is called every 10,000 rows and at the end with
+	// Progress, if set, is called every 1,000 rows and at the end with
 	// phase "ingest"; total is the number of rows when known, else 0.
 	Progress func(phase string, done, total int)
 }
@@ -229,7 +229,7 @@ func ReadFile(ctx context.Context, path string, opts Options, emit func(Post) er
 		}
 	}
 	for !eof {
-		if sum.Rows%10_000 == 0 {
+		if sum.Rows%1000 == 0 {
 			if err := ctx.Err(); err != nil {
 				return sum, err
 			}
