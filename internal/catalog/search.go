@@ -68,3 +68,25 @@ func (c *Catalog) ImagesWithPostText(ctx context.Context, q string, limit int) (
 	}
 	return out, rows.Err()
 }
+
+// FirstPostTimes returns, for every image carried by a post with a time,
+// the time of its earliest post (RFC 3339, UTC).
+func (c *Catalog) FirstPostTimes(ctx context.Context) (map[string]string, error) {
+	rows, err := c.r.QueryContext(ctx, `SELECT u.image_key, MIN(p.posted_at)
+		FROM urls u JOIN post_urls pu ON pu.url_id = u.id JOIN posts p ON p.id = pu.post_id
+		WHERE u.image_key IS NOT NULL AND p.posted_at IS NOT NULL
+		GROUP BY u.image_key`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]string{}
+	for rows.Next() {
+		var k, t string
+		if err := rows.Scan(&k, &t); err != nil {
+			return nil, err
+		}
+		out[k] = t
+	}
+	return out, rows.Err()
+}

@@ -167,6 +167,17 @@ func (s *Server) handleView(w http.ResponseWriter, r *http.Request) {
 				v.Columns = append(v.Columns, Column{Name: c.Name, Type: c.Type.String()})
 			}
 		}
+		first, err := s.p.Catalog.FirstPostTimes(r.Context())
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		for k := range first {
+			if len(d.byKey[k]) > 0 {
+				v.Columns = append(v.Columns, Column{Name: PostTimeColumn, Type: tabular.Timestamp.String()})
+				break
+			}
+		}
 	}
 	writeJSON(w, http.StatusOK, v)
 }

@@ -120,6 +120,7 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /api/sweep", s.handleSweep)
 	m.HandleFunc("GET /api/sweep/chart", s.handleSweepChart)
 	m.HandleFunc("GET /api/rows", s.handleRows)
+	m.HandleFunc("GET /api/column", s.handleColumn)
 	m.HandleFunc("POST /api/export", s.handleExport)
 	m.HandleFunc("GET /thumbs/{file}", s.handleThumb)
 	m.HandleFunc("GET /images/{key}", s.handleImage)

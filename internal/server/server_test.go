@@ -21,6 +21,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"motif/internal/catalog"
 	"motif/internal/hdbscan"
@@ -103,6 +104,8 @@ func buildFixture(dir string) (*fixture, error) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	names := make([]string, n)
 	captions := make([]string, n)
+	scores := make([]float64, n)
+	scoreOK := make([]bool, n)
 	vecs := make([]float32, n*dim)
 	for i := range n {
 		blob := i / 20
@@ -114,6 +117,7 @@ func buildFixture(dir string) (*fixture, error) {
 			vecs[i*dim+j] = v
 		}
 		names[i] = fmt.Sprintf("%03d.png", i)
+		scores[i], scoreOK[i] = float64(i)/10, i != 3
 		captions[i] = fmt.Sprintf("picture %d of blob %d", i, blob)
 		im := image.NewRGBA(image.Rect(0, 0, 16, 16))
 		for y := range 16 {
@@ -134,6 +138,7 @@ func buildFixture(dir string) (*fixture, error) {
 	err := tabular.WriteParquet(in, &tabular.Table{Rows: n, Columns: []*tabular.Column{
 		{Name: "filename", Type: tabular.String, Strings: names},
 		{Name: "caption", Type: tabular.String, Strings: captions},
+		{Name: "score", Type: tabular.Float64, Floats: scores, Valid: scoreOK},
 		{Name: "embedding", Type: tabular.Vector, Vectors: vecs, Dim: dim},
 	}})
 	if err != nil {
@@ -284,8 +289,8 @@ func TestView(t *testing.T) {
 	for _, c := range v.Columns {
 		names = append(names, c.Name)
 	}
-	if got := strings.Join(names, ","); got != "id,image_key,filename,caption" {
-		t.Errorf("GET /api/view columns = %s, want id,image_key,filename,caption", got)
+	if got, want := strings.Join(names, ","), "id,image_key,filename,caption,score,"+PostTimeColumn; got != want {
+		t.Errorf("GET /api/view columns = %s, want %s", got, want)
 	}
 	// The map run alone: a layout without clusters.
 	v = decode[ViewInfo](t, do(s, "GET", fmt.Sprintf("/api/view?run=%d", f.mapRun.ID), nil, nil))
@@ -804,7 +809,7 @@ func TestExport(t *testing.T) {
 		t.Fatalf("POST /api/export: status %d, type %q: %s", w.Code, w.Header().Get("Content-Type"), w.Body)
 	}
 	lines := strings.Split(strings.TrimSpace(w.Body.String()), "\n")
-	if len(lines) != 3 || lines[0] != "row,id,image_key,x,y,cluster,cluster_name,filename,caption" {
+	if len(lines) != 3 || lines[0] != "row,id,image_key,x,y,cluster,cluster_name,filename,caption,score" {
 		t.Fatalf("POST /api/export = %q", lines)
 	}
 	if !strings.HasPrefix(lines[1], "7,007.png,"+f.keys[7]+",") || !strings.HasPrefix(lines[2], "0,000.png,") {
@@ -977,5 +982,70 @@ func BenchmarkItem(b *testing.B) {
 	}
 	for b.Loop() {
 		do(s, "GET", "/api/item/5", nil, nil)
+	}
+}
+
+// column decodes the binary column payload.
+func column(t *testing.T, b []byte) (ColumnInfo, []float32) {
+	t.Helper()
+	var info ColumnInfo
+	if len(b) < 12 || string(b[:4]) != ColumnMagic {
+		t.Fatalf("column payload starts %q, want %q", b[:min(4, len(b))], ColumnMagic)
+	}
+	le := binary.LittleEndian
+	n, jl := int(le.Uint32(b[4:])), int(le.Uint32(b[8:]))
+	if jl%4 != 0 || len(b) != 12+jl+4*n {
+		t.Fatalf("column payload is %d bytes for %d values and %d bytes of JSON", len(b), n, jl)
+	}
+	if err := json.Unmarshal(b[12:12+jl], &info); err != nil {
+		t.Fatalf("column info %q: %v", b[12:12+jl], err)
+	}
+	vals := make([]float32, n)
+	for i := range vals {
+		vals[i] = math.Float32frombits(le.Uint32(b[12+jl+4*i:]))
+	}
+	return info, vals
+}
+
+func TestColumn(t *testing.T) {
+	f := project(t)
+	s := New(f.p, Options{})
+	get := func(name string) (ColumnInfo, []float32) {
+		w := do(s, "GET", "/api/column?name="+strings.ReplaceAll(name, " ", "+"), nil, nil)
+		if w.Code != 200 {
+			t.Fatalf("GET /api/column?name=%s: status %d %s", name, w.Code, w.Body)
+		}
+		return column(t, w.Body.Bytes())
+	}
+	info, v := get("score")
+	if info.Kind != "number" || info.Min != 0.0 || info.Max != 5.9 || v[10] != 1 || !math.IsNaN(float64(v[3])) {
+		t.Errorf("column score = %+v, v[10] %g, v[3] %g; want number 0–5.9, 1, NaN", info, v[10], v[3])
+	}
+	info, v = get("caption")
+	if info.Kind != "category" || len(info.Categories) != maxCategories+1 || info.Categories[maxCategories] != "(other)" {
+		t.Errorf("column caption = %+v, want %d categories and (other)", info, maxCategories+1)
+	}
+	for i, x := range v {
+		if x < 0 || int(x) > maxCategories {
+			t.Errorf("caption code of row %d = %g", i, x)
+		}
+		if c := info.Categories[int(x)]; c != "(other)" && c != XSS && !strings.HasPrefix(c, "picture") {
+			t.Errorf("caption category of row %d = %q", i, c)
+		}
+	}
+	info, v = get(PostTimeColumn)
+	// Row 0's image has posts on 1 and 2 May 2024; row 7's post has no time.
+	if info.Kind != "time" || info.Min != float64(time.Date(2024, 5, 1, 10, 0, 0, 0, time.UTC).Unix()) || v[0] != 0 {
+		t.Errorf("column post time = %+v, v[0] %g; want time from 2024-05-01T10:00Z, 0", info, v[0])
+	}
+	for i, x := range v {
+		if i != 0 && !math.IsNaN(float64(x)) {
+			t.Errorf("post time of row %d = %g, want NaN (no dated post)", i, x)
+		}
+	}
+	for _, bad := range []string{"nope", "embedding", "image_key", ""} {
+		if w := do(s, "GET", "/api/column?name="+bad, nil, nil); w.Code != 404 {
+			t.Errorf("GET /api/column?name=%s: status %d, want 404", bad, w.Code)
+		}
 	}
 }

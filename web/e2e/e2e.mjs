@@ -170,15 +170,16 @@ async function colouredPixels(page, locator) {
     g.drawImage(img, 0, 0);
     const px = g.getImageData(0, 0, c.width, c.height).data;
     const hits = [];
-    let count = 0;
+    let count = 0, ink = 0;
     for (let i = 0; i < px.length; i += 4) {
       const [r, gg, b] = [px[i], px[i + 1], px[i + 2]];
+      if (Math.min(r, gg, b) < 235) ink++;
       if (Math.max(r, gg, b) - Math.min(r, gg, b) > 60) {
         count++;
         if (count % 7 === 0) hits.push([(i / 4) % c.width, Math.floor(i / 4 / c.width)]);
       }
     }
-    return { count, hits, width: c.width, height: c.height };
+    return { count, ink, hits, width: c.width, height: c.height };
   }, b64);
 }
 
@@ -333,6 +334,27 @@ async function main() {
       check(csv[0].startsWith('row,id,image_key,x,y,cluster,cluster_name,'), `export has the CSV header (${csv[0]})`);
       check(csv.length - 1 === lassoCount, `export has one row per selected point (${csv.length - 1} vs ${lassoCount})`);
     }
+
+    // Colour by a metadata column, and by post time with a time filter.
+    await page.selectOption('#colour-select', 'caption');
+    await page.waitForSelector('#legend:not([hidden]) li');
+    check(await page.locator('#legend li').count() === 21, `colour by caption: 19 values, (other) and no value in the legend (${await page.locator('#legend li').count()})`);
+    await page.click('#lasso-toggle'); // back to pan and zoom
+    await page.click('#search-clear');
+    await page.selectOption('#colour-select', 'post time');
+    await page.waitForSelector('#range:not([hidden])');
+    await page.waitForTimeout(500);
+    // Count the map's pixels without the legend drawn over it.
+    await page.evaluate(() => { document.querySelector('#legend').style.visibility = 'hidden'; });
+    const pxBefore = (await colouredPixels(page, canvas)).ink;
+    await page.locator('#range-lo').fill('500');
+    await page.waitForFunction(() => document.querySelector('#range-label').textContent.includes('2024-03-1'), null, { timeout: 5000 });
+    await page.waitForTimeout(800);
+    const pxAfter = (await colouredPixels(page, canvas)).ink;
+    await page.evaluate(() => { document.querySelector('#legend').style.visibility = ''; });
+    await page.screenshot({ path: join(shots, 'time-filter.png') });
+    check(pxAfter > 0 && pxAfter < pxBefore / 5, `time filter keeps the later posts only (${pxBefore} → ${pxAfter} drawn pixels; ${await page.textContent('#range-label')})`);
+    await page.selectOption('#colour-select', '');
 
     // Sweep view.
     await page.click('#sweep-toggle');

@@ -140,3 +140,24 @@ export async function post(path: string, body: unknown): Promise<Response> {
   });
   return check(r);
 }
+
+export interface ColumnInfo {
+  name: string;
+  kind: 'category' | 'number' | 'time';
+  categories?: string[];
+  min: number | null;
+  max: number | null;
+}
+
+/** getColumn reads the "MTFC" payload of /api/column. */
+export async function getColumn(name: string, run?: number): Promise<{ info: ColumnInfo; values: Float32Array }> {
+  const r = await check(await fetch(withParams('/api/column', { name, run }), { credentials: 'same-origin' }));
+  const buf = await r.arrayBuffer();
+  const dv = new DataView(buf);
+  const magic = String.fromCharCode(dv.getUint8(0), dv.getUint8(1), dv.getUint8(2), dv.getUint8(3));
+  if (magic !== 'MTFC') throw new Error('bad column payload');
+  const n = dv.getUint32(4, true);
+  const jl = dv.getUint32(8, true);
+  const info = JSON.parse(new TextDecoder().decode(new Uint8Array(buf, 12, jl))) as ColumnInfo;
+  return { info, values: new Float32Array(buf, 12 + jl, n) };
+}

@@ -8,7 +8,7 @@
 import createScatterplot from 'regl-scatterplot';
 import {
   ApiError, Brief, ClusterInfo, Item, Points, RunInfo, SweepInfo, ViewInfo,
-  getJSON, getPoints, post, withParams,
+  ColumnInfo, getColumn, getJSON, getPoints, post, withParams,
 } from './api';
 
 type Scatterplot = ReturnType<typeof createScatterplot>;
@@ -55,6 +55,16 @@ function hslToHex(hh: number, s: number, l: number): string {
   return `#${f(0)}${f(8)}${f(4)}`;
 }
 
+/** ramp is a sequential colour scale, dark blue to yellow. */
+function ramp(k: number): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < k; i++) {
+    const t = k === 1 ? 0 : i / (k - 1);
+    out.push(hslToHex(240 - 180 * t, 70, 30 + 40 * t));
+  }
+  return out;
+}
+
 /** safeURL returns u if it is an http(s) URL, else null. */
 function safeURL(u: string): string | null {
   try {
@@ -86,6 +96,10 @@ class Explorer {
   selection: number[] = [];
   hovered = -1;
   thumbTimer = 0;
+  nx!: Float32Array;
+  ny!: Float32Array;
+  column: { info: ColumnInfo; values: Float32Array } | null = null;
+  rangeTimer = 0;
 
   constructor() {
     const r = new URLSearchParams(location.search).get('run');
@@ -142,6 +156,8 @@ class Explorer {
       ny[i] = (y[i] - cy) * sc;
       cat[i] = labels[i] + 1; // 0 is noise
     }
+    this.nx = nx;
+    this.ny = ny;
     this.colours = [NOISE, ...palette(k)];
     const canvas = $('map') as HTMLCanvasElement;
     this.sp = createScatterplot({
@@ -192,10 +208,103 @@ class Explorer {
     $('selection-clear').addEventListener('click', () => this.sp.deselect());
     $('selection-export').addEventListener('click', () => this.exportSelection());
     $('sweep-toggle').addEventListener('click', () => this.toggleSweep());
+    const colour = $('colour-select') as HTMLSelectElement;
+    for (const c of this.view.columns) {
+      if (c.name === 'id' || c.name === 'image_key') continue;
+      colour.append(h('option', { value: c.name }, `${c.name} (${c.type})`));
+    }
+    colour.addEventListener('change', () => this.colourBy(colour.value));
+    for (const id of ['range-lo', 'range-hi']) {
+      $(id).addEventListener('input', () => {
+        window.clearTimeout(this.rangeTimer);
+        this.rangeTimer = window.setTimeout(() => this.applyRange(), 120);
+      });
+    }
     ($('run-select') as HTMLSelectElement).addEventListener('change', (ev) => {
       const v = (ev.target as HTMLSelectElement).value;
       location.search = `?run=${encodeURIComponent(v)}`;
     });
+  }
+
+  /** colourBy recolours the map by a metadata column, or by cluster for "". */
+  async colourBy(name: string) {
+    const { n, labels } = this.pts;
+    const cat = new Float32Array(n);
+    const legend = $('legend');
+    legend.replaceChildren();
+    $('range').hidden = true;
+    this.column = null;
+    let colours: string[];
+    if (name === '') {
+      for (let i = 0; i < n; i++) cat[i] = labels[i] + 1;
+      colours = this.colours;
+      legend.hidden = true;
+    } else {
+      try {
+        this.column = await getColumn(name, this.run);
+      } catch (e) {
+        this.status(e instanceof Error ? e.message : String(e), true);
+        return;
+      }
+      const { info, values } = this.column;
+      const add = (colour: string, text: string) => {
+        const sw = h('span', { class: 'swatch' });
+        sw.style.background = colour;
+        legend.append(h('li', {}, sw, text));
+      };
+      if (info.kind === 'category') {
+        const cats = info.categories ?? [];
+        colours = [NOISE, ...palette(cats.length)];
+        for (let i = 0; i < n; i++) cat[i] = Number.isNaN(values[i]) ? 0 : values[i] + 1;
+        cats.forEach((c, i) => add(colours[i + 1], c));
+      } else {
+        const bins = 32;
+        colours = [NOISE, ...ramp(bins)];
+        const lo = info.kind === 'time' ? 0 : info.min ?? 0;
+        const hi = info.kind === 'time' ? (info.max ?? 0) - (info.min ?? 0) : info.max ?? 0;
+        const span = hi - lo || 1;
+        for (let i = 0; i < n; i++) {
+          const v = values[i];
+          cat[i] = Number.isNaN(v) ? 0 : 1 + Math.min(bins - 1, Math.floor(((v - lo) / span) * bins));
+        }
+        add(colours[1], this.valueText(lo));
+        add(colours[bins], this.valueText(hi));
+        ($('range-lo') as HTMLInputElement).value = '0';
+        ($('range-hi') as HTMLInputElement).value = '1000';
+        $('range').hidden = false;
+        this.applyRange();
+      }
+      add(NOISE, 'no value');
+      legend.hidden = false;
+    }
+    await this.sp.set({ pointColor: colours });
+    await this.sp.draw({ x: this.nx, y: this.ny, valueA: cat }, { zDataType: 'categorical', preventFilterReset: true });
+  }
+
+  /** valueText shows a value of the current numeric or time column. */
+  valueText(v: number): string {
+    const info = this.column?.info;
+    if (info?.kind === 'time') return new Date(((info.min ?? 0) + v) * 1000).toISOString().slice(0, 16).replace('T', ' ');
+    return fmt(v);
+  }
+
+  /** applyRange shows only the points whose value lies in the range. */
+  applyRange() {
+    if (!this.column || this.column.info.kind === 'category') return;
+    const { info, values } = this.column;
+    const lo0 = info.kind === 'time' ? 0 : info.min ?? 0;
+    const hi0 = info.kind === 'time' ? (info.max ?? 0) - (info.min ?? 0) : info.max ?? 0;
+    const a = Number(($('range-lo') as HTMLInputElement).value) / 1000;
+    const b = Number(($('range-hi') as HTMLInputElement).value) / 1000;
+    const lo = lo0 + Math.min(a, b) * (hi0 - lo0), hi = lo0 + Math.max(a, b) * (hi0 - lo0);
+    $('range-label').textContent = `${this.valueText(lo)} – ${this.valueText(hi)}`;
+    if (a <= 0 && b >= 1) {
+      this.sp.unfilter();
+      return;
+    }
+    const keep: number[] = [];
+    for (let i = 0; i < values.length; i++) if (values[i] >= lo && values[i] <= hi) keep.push(i);
+    this.sp.filter(keep);
   }
 
   /** briefsOf fetches (and caches) the id, image key and cluster of rows. */
