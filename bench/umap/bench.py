@@ -4,8 +4,9 @@ umap.Fit) against umap-learn (umap_learn.py), both with the reference
 notebook's parameters (n_neighbors 20, cosine, min_dist 0, spread 1,
 seed 42), on the same data in the same run. Whole processes alternate
 (motif, umap-learn, motif, umap-learn, ...); each is timed with
-/usr/bin/time -v (wall clock and peak RSS, data loading and, for
-umap-learn, numba compilation included), and the medians are reported.
+/usr/bin/time -v (wall clock, user + system CPU time and peak RSS; data
+loading and, for umap-learn, numba compilation included), and the medians
+are reported. On a shared machine CPU time is the steadier measure.
 
 Usage (from the repository root, Debian's python3 with umap-learn):
 
@@ -54,7 +55,8 @@ def load_fmnist():
 
 
 def timed(cmd):
-    """Run cmd under /usr/bin/time -v; return (stdout JSON, wall s, peak RSS MiB)."""
+    """Run cmd under /usr/bin/time -v; return (stdout JSON, wall s, peak RSS MiB,
+    CPU s = user + system)."""
     p = subprocess.run(["/usr/bin/time", "-v"] + cmd, capture_output=True, text=True)
     if p.returncode != 0:
         sys.exit("%s failed:\n%s" % (cmd[0], p.stderr[-3000:]))
@@ -62,8 +64,10 @@ def timed(cmd):
     parts = [float(v) for v in m.group(1).split(":")]
     wall = sum(v * 60 ** i for i, v in enumerate(reversed(parts)))
     rss = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", p.stderr).group(1)) / 1024
+    cpu = sum(float(re.search(r"%s time \(seconds\): (\S+)" % w, p.stderr).group(1))
+              for w in ("User", "System"))
     out = p.stdout.strip().splitlines()
-    return (json.loads(out[-1]) if out else {}), wall, rss
+    return (json.loads(out[-1]) if out else {}), wall, rss, cpu
 
 
 def quality(x, emb, seed=1):
@@ -96,30 +100,30 @@ def bench(name, x, runs, tmp, gobin):
     go_out = os.path.join(tmp, name + "_motif.npy")
     py_out = os.path.join(tmp, name + "_umap_learn.npy")
     res = {"motif": [], "umap-learn": []}
-    detail = {}
     for r in range(runs):
-        out, wall, rss = timed([gobin, "-in", src, "-out", go_out])
-        res["motif"].append((wall, rss))
-        detail["motif"] = out
-        print("  %s run %d motif: %.1f s, %.0f MiB %s" % (name, r + 1, wall, rss, json.dumps(out)), flush=True)
-        out, wall, rss = timed([sys.executable, os.path.join(HERE, "umap_learn.py"), src, py_out])
-        res["umap-learn"].append((wall, rss))
-        detail["umap-learn"] = out
-        print("  %s run %d umap-learn: %.1f s, %.0f MiB %s" % (name, r + 1, wall, rss, json.dumps(out)), flush=True)
+        out, wall, rss, cpu = timed([gobin, "-in", src, "-out", go_out])
+        res["motif"].append((wall, rss, cpu))
+        print("  %s run %d motif: %.1f s wall, %.1f s CPU, %.0f MiB %s"
+              % (name, r + 1, wall, cpu, rss, json.dumps(out)), flush=True)
+        out, wall, rss, cpu = timed([sys.executable, os.path.join(HERE, "umap_learn.py"), src, py_out])
+        res["umap-learn"].append((wall, rss, cpu))
+        print("  %s run %d umap-learn: %.1f s wall, %.1f s CPU, %.0f MiB %s"
+              % (name, r + 1, wall, cpu, rss, json.dumps(out)), flush=True)
     rows = []
     for side, path in (("motif", go_out), ("umap-learn", py_out)):
         tw, rec = quality(x, np.load(path))
-        walls = [w for w, _ in res[side]]
+        walls = [w for w, _, _ in res[side]]
         rows.append((side, statistics.median(walls), walls,
-                     statistics.median([m for _, m in res[side]]), tw, rec))
-    print("\n| %s %d×%d | median wall s | runs s | peak RSS MiB | trustworthiness@15 | kNN recall@15 |"
+                     statistics.median([m for _, m, _ in res[side]]),
+                     statistics.median([c for _, _, c in res[side]]), tw, rec))
+    print("\n| %s %d×%d | median wall s | runs s | median CPU s | peak RSS MiB | trustworthiness@15 | kNN recall@15 |"
           % (name, x.shape[0], x.shape[1]))
-    print("|---|---|---|---|---|---|")
-    for side, wall, walls, rss, tw, rec in rows:
-        print("| %s | %.1f | %s | %.0f | %.4f | %.4f |"
-              % (side, wall, ", ".join("%.1f" % w for w in walls), rss, tw, rec))
-    print("speed-up (median wall): %.1f×; trustworthiness difference: %+.4f\n"
-          % (rows[1][1] / rows[0][1], rows[0][4] - rows[1][4]), flush=True)
+    print("|---|---|---|---|---|---|---|")
+    for side, wall, walls, rss, cpu, tw, rec in rows:
+        print("| %s | %.1f | %s | %.1f | %.0f | %.4f | %.4f |"
+              % (side, wall, ", ".join("%.1f" % w for w in walls), cpu, rss, tw, rec))
+    print("speed-up: %.1f× wall, %.1f× CPU; trustworthiness difference: %+.4f\n"
+          % (rows[1][1] / rows[0][1], rows[1][4] / rows[0][4], rows[0][5] - rows[1][5]), flush=True)
 
 
 def main():

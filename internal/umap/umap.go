@@ -84,7 +84,8 @@ type Options struct {
 	KNN knn.Options
 	// Progress, if not nil, is called as work advances with the phase
 	// ("knn", "graph", "init", "epochs") and how many of total units are
-	// done. Calls never overlap.
+	// done; each phase ends with a call where done == total (for "knn",
+	// (1, 1) after the search's own sub-phase counts). Calls never overlap.
 	Progress func(phase string, done, total int)
 }
 
@@ -247,6 +248,9 @@ func Fit(ctx context.Context, data []float32, n, dim int, opts Options) (*Result
 	if err != nil {
 		return nil, fmt.Errorf("umap: knn: %w", err)
 	}
+	// knn's own phases may end early (NN-descent stops when it converges);
+	// mark the end of the whole search.
+	opts.progress("knn", 1, 1)
 	in := spectralInput{data: data, dim: dim, cosine: opts.Metric == knn.Cosine}
 	return fit(ctx, g, k, p, in, &opts)
 }
