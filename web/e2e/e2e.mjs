@@ -137,6 +137,7 @@ async function makeProject() {
   await motifRun(project, 'import', join(src, 'e2e.jsonl'), '--images', imgs, '--name', 'e2e');
   await motifRun(project, 'map', '--neighbors', '15', '--seed', '1');
   await motifRun(project, 'sweep', '--min-cluster-size', '10,20,40', '--min-samples', '5');
+  await motifRun(project, 'cluster', '--min-cluster-size', '40', '--min-samples', '5');
   await motifRun(project, 'cluster', '--min-cluster-size', '20', '--min-samples', '5');
   return { project, captions, postText };
 }
@@ -203,7 +204,7 @@ async function main() {
     page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
     await page.goto(url);
     await page.waitForSelector('body[data-ready]', { timeout: 30_000 });
-    check(await page.getAttribute('body', 'data-ready') === '1', `page ready (${await page.textContent('#status')})`);
+    check(await page.getAttribute('body', 'data-ready') === '1' && (await page.textContent('#status')).includes('cluster run 4'), `page ready with the newest clustering (${await page.textContent('#status')})`);
     await page.waitForTimeout(800);
     await page.screenshot({ path: join(shots, 'map.png') });
 
@@ -361,6 +362,20 @@ async function main() {
     await page.waitForSelector('#sweep-table', { timeout: 5000 });
     check(await page.locator('#sweep-table tr').count() === 4, 'sweep table has 3 settings');
     await page.screenshot({ path: join(shots, 'sweep.png') });
+
+    // Switch to another clustering from the sweep table, and to the bare
+    // map from the run menu, without leaving the page.
+    await page.evaluate(() => { window.__samePage = true; });
+    await page.click('#sweep-table button:text("run 3")');
+    await page.waitForFunction(() => document.querySelector('#status').textContent.includes('cluster run 3'), null, { timeout: 10_000 });
+    check(new URL(page.url()).search === '?run=3', `sweep switches to cluster run 3 (${page.url()})`);
+    await page.selectOption('#run-select', '1');
+    await page.waitForFunction(() => document.querySelector('#status').textContent.includes('no clustering'), null, { timeout: 10_000 });
+    check((await page.textContent('#cluster-list')).includes('No clustering'), 'the bare map has no cluster list');
+    await page.goBack();
+    await page.waitForFunction(() => document.querySelector('#status').textContent.includes('cluster run 3'), null, { timeout: 10_000 });
+    check(await page.locator('#cluster-list li[data-label]').count() === 3, 'back returns to cluster run 3');
+    check(await page.evaluate(() => window.__samePage === true), 'switching runs stays on the page');
 
     check(errors.length === 0, `no page errors (${errors.join('; ')})`);
   } finally {

@@ -89,7 +89,12 @@ class Explorer {
   run: number | undefined;
   view!: ViewInfo;
   pts!: Points;
-  sp!: Scatterplot;
+  plot: Scatterplot | null = null;
+  /** sp is the scatter plot, once draw has made it. */
+  get sp(): Scatterplot {
+    if (!this.plot) throw new Error('the map is not drawn yet');
+    return this.plot;
+  }
   colours: string[] = [];
   clusters: ClusterInfo[] = [];
   briefs = new Map<number, Brief>();
@@ -120,19 +125,51 @@ class Explorer {
 
   async start() {
     try {
-      this.status('loading…');
-      this.view = await getJSON<ViewInfo>('/api/view', this.params());
-      this.pts = await getPoints(this.run);
-      performance.mark('motif:points');
-      // Pin the view to the runs loaded, so that every later request
-      // refers to the same map even if a new run finishes meanwhile.
-      this.run = this.pts.clusterRun || this.pts.layoutRun;
-      await this.draw();
-      performance.mark('motif:drawn');
+      await this.load(this.run);
       this.wire();
-      await Promise.all([this.loadClusters(), this.loadRuns()]);
-      const c = this.view.clusters ? ` · cluster run ${this.view.clusters.id}` : '';
-      this.status(`${this.pts.n.toLocaleString()} images · set ${this.view.set.name} · map run ${this.pts.layoutRun}${c}`);
+      document.body.dataset.ready = '1';
+    } catch (e) {
+      this.status(e instanceof Error ? e.message : String(e), true);
+      document.body.dataset.ready = 'error';
+    }
+  }
+
+  /** load fetches and draws the map of a run (undefined: the server's choice). */
+  async load(run: number | undefined) {
+    this.status('loading…');
+    const view = await getJSON<ViewInfo>('/api/view', { run });
+    const pts = await getPoints(run);
+    performance.mark('motif:points');
+    this.view = view;
+    this.pts = pts;
+    // Pin the view to the runs loaded, so that every later request
+    // refers to the same map even if a new run finishes meanwhile.
+    this.run = pts.clusterRun || pts.layoutRun;
+    this.briefs.clear();
+    this.column = null;
+    await this.draw();
+    performance.mark('motif:drawn');
+    const colour = $('colour-select') as HTMLSelectElement;
+    colour.replaceChildren(h('option', { value: '' }, 'cluster'));
+    for (const c of this.view.columns) {
+      if (c.name === 'id' || c.name === 'image_key') continue;
+      colour.append(h('option', { value: c.name }, `${c.name} (${c.type})`));
+    }
+    $('legend').hidden = true;
+    $('range').hidden = true;
+    await Promise.all([this.loadClusters(), this.loadRuns()]);
+    const c = this.view.clusters ? ` · cluster run ${this.view.clusters.id}` : ' · no clustering';
+    this.status(`${this.pts.n.toLocaleString()} images · set ${this.view.set.name} · map run ${this.pts.layoutRun}${c}`);
+  }
+
+  /** switchRun shows another run without leaving the page. */
+  async switchRun(run: number, push = true) {
+    if (push) history.pushState({ run }, '', `?run=${run}`);
+    document.body.dataset.ready = 'loading';
+    $('panel').hidden = true;
+    this.showSelection([]);
+    try {
+      await this.load(run);
       document.body.dataset.ready = '1';
     } catch (e) {
       this.status(e instanceof Error ? e.message : String(e), true);
@@ -159,8 +196,16 @@ class Explorer {
     this.nx = nx;
     this.ny = ny;
     this.colours = [NOISE, ...palette(k)];
+    if (this.plot) {
+      this.sp.deselect({ preventEvent: true });
+      await this.sp.unfilter({ preventEvent: true });
+      await this.sp.set({ pointColor: this.colours });
+      await this.sp.draw({ x: nx, y: ny, valueA: cat }, { zDataType: 'categorical' });
+      await this.sp.zoomToOrigin();
+      return;
+    }
     const canvas = $('map') as HTMLCanvasElement;
-    this.sp = createScatterplot({
+    this.plot = createScatterplot({
       canvas,
       width: 'auto',
       height: 'auto',
@@ -191,6 +236,10 @@ class Explorer {
     sp.subscribe('deselect', () => this.selected([]));
     sp.subscribe('view', () => this.scheduleThumbs());
     window.addEventListener('resize', () => this.scheduleThumbs());
+    window.addEventListener('popstate', () => {
+      const r = new URLSearchParams(location.search).get('run');
+      if (r) this.switchRun(Number(r), false);
+    });
 
     $('panel-close').addEventListener('click', () => { $('panel').hidden = true; });
     $('search-form').addEventListener('submit', (ev) => { ev.preventDefault(); this.search(); });
@@ -209,10 +258,6 @@ class Explorer {
     $('selection-export').addEventListener('click', () => this.exportSelection());
     $('sweep-toggle').addEventListener('click', () => this.toggleSweep());
     const colour = $('colour-select') as HTMLSelectElement;
-    for (const c of this.view.columns) {
-      if (c.name === 'id' || c.name === 'image_key') continue;
-      colour.append(h('option', { value: c.name }, `${c.name} (${c.type})`));
-    }
     colour.addEventListener('change', () => this.colourBy(colour.value));
     for (const id of ['range-lo', 'range-hi']) {
       $(id).addEventListener('input', () => {
@@ -222,7 +267,7 @@ class Explorer {
     }
     ($('run-select') as HTMLSelectElement).addEventListener('change', (ev) => {
       const v = (ev.target as HTMLSelectElement).value;
-      location.search = `?run=${encodeURIComponent(v)}`;
+      this.switchRun(Number(v));
     });
   }
 
@@ -594,7 +639,7 @@ class Explorer {
       const td = h('td', {});
       if (match) {
         const b = h('button', { type: 'button' }, `run ${match.id}`);
-        b.addEventListener('click', () => { location.search = `?run=${match.id}`; });
+        b.addEventListener('click', () => { this.switchRun(match.id); });
         td.append(b);
       }
       tr.append(td);
