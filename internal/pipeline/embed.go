@@ -128,12 +128,14 @@ func Embed(ctx context.Context, p *Project, opts EmbedOptions) (EmbedResult, err
 	}
 
 	ch := make(chan embed.Item)
+	feedCtx, stopFeed := context.WithCancel(ctx)
+	defer stopFeed() // Run may stop early; the feeder must not wait forever
 	go func() {
 		defer close(ch)
 		for _, it := range todo {
 			select {
 			case ch <- it:
-			case <-ctx.Done():
+			case <-feedCtx.Done():
 				return
 			}
 		}
