@@ -23,7 +23,7 @@ func BenchmarkRun(b *testing.B) {
 		}
 	}
 	for b.Loop() {
-		err := Run(context.Background(), e, feed(items), RunOptions{Batch: 16},
+		err := Run(context.Background(), e, feed(b, items), RunOptions{Batch: 16},
 			func(string, []float32) error { return nil }, func(string, error) {})
 		if err != nil {
 			b.Fatal(err)

@@ -31,12 +31,20 @@ func testItems(t testing.TB) []Item {
 	return append(items, Item{Key: "broken", Path: "testdata/README.md"})
 }
 
-func feed(items []Item) <-chan Item {
+// feed sends items on a channel it closes after the last; it gives up when the test ends
+// (Run may stop reading early).
+func feed(t testing.TB, items []Item) <-chan Item {
 	ch := make(chan Item)
+	done := make(chan struct{})
+	t.Cleanup(func() { close(done) })
 	go func() {
 		defer close(ch)
 		for _, it := range items {
-			ch <- it
+			select {
+			case ch <- it:
+			case <-done:
+				return
+			}
 		}
 	}()
 	return ch
@@ -55,7 +63,7 @@ func TestRun(t *testing.T) {
 			got := map[string][]float32{}
 			var failed []string
 			var progress atomic.Int64
-			err := Run(context.Background(), e, feed(items), RunOptions{
+			err := Run(context.Background(), e, feed(t, items), RunOptions{
 				Batch: tc.batch, Workers: tc.workers, Total: len(items),
 				Progress: func(phase string, done, total int) { progress.Store(int64(done)) },
 			}, func(key string, vec []float32) error {
@@ -111,7 +119,7 @@ func TestRunResume(t *testing.T) {
 	items := testItems(t)[:20]
 	stop := errors.New("disk full")
 	got := map[string][]float32{}
-	err := Run(context.Background(), e, feed(items), RunOptions{Batch: 4, Workers: 2}, func(key string, vec []float32) error {
+	err := Run(context.Background(), e, feed(t, items), RunOptions{Batch: 4, Workers: 2}, func(key string, vec []float32) error {
 		if len(got) == 9 {
 			return stop
 		}
@@ -130,7 +138,7 @@ func TestRunResume(t *testing.T) {
 			rest = append(rest, it)
 		}
 	}
-	err = Run(context.Background(), e, feed(rest), RunOptions{Batch: 4}, func(key string, vec []float32) error {
+	err = Run(context.Background(), e, feed(t, rest), RunOptions{Batch: 4}, func(key string, vec []float32) error {
 		if got[key] != nil {
 			return fmt.Errorf("key %s embedded twice", key)
 		}
@@ -150,7 +158,7 @@ func TestRunCancel(t *testing.T) {
 	e := openT(t, Options{Model: tinyViT, Threads: 1})
 	ctx, cancel := context.WithCancel(context.Background())
 	n := 0
-	err := Run(ctx, e, feed(testItems(t)), RunOptions{Batch: 2, Workers: 2}, func(string, []float32) error {
+	err := Run(ctx, e, feed(t, testItems(t)), RunOptions{Batch: 2, Workers: 2}, func(string, []float32) error {
 		n++
 		if n == 2 {
 			cancel()
