@@ -1049,3 +1049,26 @@ func TestColumn(t *testing.T) {
 		}
 	}
 }
+
+func FuzzParseRows(f *testing.F) {
+	for _, s := range []string{"", "0", "1,2,3", "59", "60", "-1", "1,,2", "a", "007", "+5", "1e3", " 1"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		rows, err := parseRows(s, 60, 10)
+		if err != nil {
+			if statusOf(err) != http.StatusBadRequest {
+				t.Errorf("parseRows(%q) error %v has status %d, want 400", s, err, statusOf(err))
+			}
+			return
+		}
+		if len(rows) > 10 {
+			t.Errorf("parseRows(%q) = %d rows, over the limit 10", s, len(rows))
+		}
+		for _, r := range rows {
+			if r < 0 || r >= 60 {
+				t.Errorf("parseRows(%q) gave row %d, outside 0–59", s, r)
+			}
+		}
+	})
+}
