@@ -79,7 +79,11 @@ func NormalizeURL(raw string) (string, error) {
 	if u.Path == "" && u.RawPath == "" {
 		u.Path = "/"
 	}
-	return u.String(), nil
+	out := u.String()
+	if len(out) > MaxURLLength {
+		return "", fmt.Errorf("URL longer than %d bytes once escaped", MaxURLLength)
+	}
+	return out, nil
 }
 
 // BadURL is a URL found in a cell that NormalizeURL refused.
