@@ -98,6 +98,9 @@ func Fetch(ctx context.Context, p *Project, o FetchOptions) (FetchResult, error)
 	client := fetch.New(httpOpts)
 	defer client.Close()
 
+	// stop ends the downloads early when outcomes can no longer be recorded.
+	runCtx, stop := context.WithCancel(ctx)
+	defer stop()
 	jobc := make(chan fetch.Job)
 	outc := make(chan fetch.Outcome)
 	recc := make(chan catalog.FetchRecord)
@@ -107,13 +110,13 @@ func Fetch(ctx context.Context, p *Project, o FetchOptions) (FetchResult, error)
 		for _, j := range jobs {
 			select {
 			case jobc <- fetch.Job{ID: j.ID, URL: j.URL}:
-			case <-ctx.Done():
+			case <-runCtx.Done():
 				return
 			}
 		}
 	})
 	var runErr error
-	wg.Go(func() { runErr = client.Run(ctx, jobc, outc) })
+	wg.Go(func() { runErr = client.Run(runCtx, jobc, outc) })
 
 	// Decoders turn fetched bodies into stored images.
 	decoders := o.Decoders
@@ -141,6 +144,10 @@ func Fetch(ctx context.Context, p *Project, o FetchOptions) (FetchResult, error)
 		}
 		// Commit even if ctx is cancelled: these outcomes are complete.
 		recErr = p.Catalog.RecordFetches(context.WithoutCancel(ctx), batch)
+		if recErr != nil {
+			stop()
+			return
+		}
 		done += len(batch)
 		o.Progress.report("fetch", done, len(jobs))
 		batch = batch[:0]
@@ -175,10 +182,10 @@ loop:
 	if recErr != nil {
 		return res, recErr
 	}
-	if runErr != nil {
-		return res, runErr
+	if err := ctx.Err(); err != nil {
+		return res, err
 	}
-	return res, ctx.Err()
+	return res, runErr
 }
 
 // record stores a fetched body and turns the outcome into a catalog record.
