@@ -83,13 +83,16 @@ def quality(x, emb, seed=1):
         rows = np.arange(len(qi))
         dh[rows, qi] = np.inf
         dl[rows, qi] = np.inf
-        order = np.argsort(dh, axis=1, kind="stable")
-        ranks = np.empty_like(order)
-        ranks[rows[:, None], order] = np.arange(1, n + 1)[None, :]
-        low = np.argsort(dl, axis=1, kind="stable")[:, :k]
-        r = ranks[rows[:, None], low]
-        penalty += np.maximum(r - k, 0).sum()
-        overlap += sum(len(set(order[i, :k]) & set(low[i])) for i in range(len(qi)))
+        # rank r(i, j) = 1 + number of points closer to i than j in the input
+        # space (exact ties, which do not occur here, would count as closer).
+        sorted_h = np.sort(dh, axis=1)
+        low = np.argpartition(dl, k, axis=1)[:, :k]
+        high = np.argpartition(dh, k, axis=1)[:, :k]
+        vals = dh[rows[:, None], low]
+        for i in range(len(qi)):
+            r = np.searchsorted(sorted_h[i], vals[i], side="left") + 1
+            penalty += np.maximum(r - k, 0).sum()
+            overlap += len(np.intersect1d(high[i], low[i]))
     tw = 1 - 2.0 / (N_QUERIES * k * (2 * n - 3 * k - 1)) * penalty
     return tw, overlap / (N_QUERIES * k)
 
