@@ -223,6 +223,9 @@ class Explorer {
       lassoOnLongPress: false,
       lassoInitiator: false,
       performanceMode: n > 500_000,
+      // Build the spatial index on the main thread: handing a million
+      // points to a worker costs more than building the index here.
+      spatialIndexUseWorker: false,
       deselectOnEscape: true,
     });
     await this.sp.draw({ x: nx, y: ny, valueA: cat }, { zDataType: 'categorical' });
