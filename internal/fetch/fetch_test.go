@@ -757,3 +757,51 @@ func TestUserAgent(t *testing.T) {
 		t.Errorf("User-Agent = %q, want a browser-like string naming motif", got)
 	}
 }
+
+// TestRunSlowHostDoesNotStallOthers queues a slow host's jobs ahead of a
+// fast host's: with one slot per host, the fast host's jobs must all finish
+// while the slow host is still working through its queue.
+func TestRunSlowHostDoesNotStallOthers(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.Host, "slow.test") {
+			time.Sleep(150 * time.Millisecond)
+		}
+		w.Write(encode(t, "png"))
+	}))
+	defer srv.Close()
+	port := netip.MustParseAddrPort(srv.Listener.Addr().String()).Port()
+	opts := testOptions()
+	opts.Concurrency, opts.PerHost = 4, 1
+	opts.Resolver = mapResolver{"slow.test": addrs("127.0.0.1"), "fast.test": addrs("127.0.0.1")}
+	c := New(opts)
+	defer c.Close()
+	jobs := make(chan Job, 10)
+	for i := range 5 {
+		jobs <- Job{ID: int64(i), URL: fmt.Sprintf("http://slow.test:%d/%d.png", port, i)}
+	}
+	for i := 5; i < 10; i++ {
+		jobs <- Job{ID: int64(i), URL: fmt.Sprintf("http://fast.test:%d/%d.png", port, i)}
+	}
+	close(jobs)
+	results := make(chan Outcome)
+	go c.Run(context.Background(), jobs, results)
+	var order []int64
+	for out := range results {
+		if out.Status != "ok" {
+			t.Errorf("Run outcome %s for %s, want ok", out.Status, out.Job.URL)
+		}
+		order = append(order, out.Job.ID)
+	}
+	if len(order) != 10 || order[9] >= 5 {
+		t.Fatalf("Run finished jobs in order %v, want 10 with a slow one last", order)
+	}
+	fastDone, slowDone := 0, 0
+	for _, id := range order {
+		if id >= 5 {
+			fastDone++
+		} else if slowDone++; slowDone == 2 && fastDone < 5 {
+			t.Errorf("Run finished jobs in order %v: the fast host waited behind the slow one", order)
+			break
+		}
+	}
+}
