@@ -211,6 +211,7 @@ func TestReadFormats(t *testing.T) {
 		{"explicit format", "posts.dat", "id,url\n1,https://a.org/1.jpg\n", Options{Format: "csv"}, []string{"1"}, 1},
 		{"json array", "a.json", `[{"id": 1, "image": "https://a.org/1.jpg"}, {"id": 2, "image": ["https://a.org/2.jpg", "https://a.org/3.jpg"]}]`, Options{}, []string{"1", "2"}, 3},
 		{"big ids stay exact", "a.jsonl", `{"id": 1849302948573920123, "url": "https://a.org/1.jpg"}` + "\n", Options{}, []string{"1849302948573920123"}, 1},
+		{"twitter v1 nested", "t.jsonl", `{"id_str": "99", "full_text": "x", "user": {"screen_name": "u"}, "entities": {"urls": [{"expanded_url": "https://news.example/a"}]}, "extended_entities": {"media": [{"media_url_https": "https://pbs.twimg.com/media/Q.jpg"}, {"media_url_https": "https://pbs.twimg.com/media/R.jpg"}]}}` + "\n", Options{}, []string{"99"}, 2},
 		{"explicit mapping", "a.csv", "post,pic,body\n7,https://a.org/7.jpg,hi\n", Options{Mapping: Mapping{ID: "post", URL: "pic", Text: "body"}}, []string{"7"}, 1},
 		{"url column by content", "a.csv", "id,permalink,stuff\n1,https://site.org/post/1,https://cdn.org/1.jpg\n2,https://site.org/post/2,https://cdn.org/2.png\n", Options{}, []string{"1", "2"}, 2},
 	}

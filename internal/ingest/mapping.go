@@ -22,7 +22,8 @@ var (
 	strongURLNames = []string{"mediaurl", "mediaurls", "mediaurlhttps", "imageurl", "imageurls",
 		"imgurl", "imgurls", "photourl", "photourls", "pictureurl", "thumbnailurl", "displayurl",
 		"images", "image", "img", "photos", "photo", "media", "picture", "pictures", "thumbnail",
-		"attachments", "attachment", "mediaurlsjson", "entitiesmediamediaurlhttps"}
+		"attachments", "attachment", "mediaurlsjson", "extendedentitiesmedia", "entitiesmedia",
+		"attachmentsmedia", "includesmedia"}
 	weakURLNames = []string{"urls", "url", "links", "link", "href", "src", "source"}
 )
 
