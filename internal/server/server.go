@@ -74,9 +74,9 @@ const (
 // ContentSecurityPolicy is sent with every response. Scripts come only from
 // the server's own files, never inline; 'unsafe-eval' is there because the
 // WebGL library (regl) compiles its draw calls with the Function
-// constructor, and blob: workers because regl-scatterplot builds the
-// spatial index of a million points in a worker made from its own code.
-const ContentSecurityPolicy = "default-src 'self'; script-src 'self' 'unsafe-eval'; worker-src 'self' blob:; style-src 'self'; " +
+// constructor. The UI builds regl-scatterplot's spatial index on the main
+// thread, so no blob: worker is needed.
+const ContentSecurityPolicy = "default-src 'self'; script-src 'self' 'unsafe-eval'; style-src 'self'; " +
 	"img-src 'self' data: blob:; connect-src 'self'; object-src 'none'; base-uri 'none'; " +
 	"frame-ancestors 'none'; form-action 'self'"
 

@@ -224,7 +224,8 @@ class Explorer {
       lassoInitiator: false,
       performanceMode: n > 500_000,
       // Build the spatial index on the main thread: handing a million
-      // points to a worker costs more than building the index here.
+      // points to a worker costs more than building the index here, and
+      // the CSP allows no blob: workers.
       spatialIndexUseWorker: false,
       deselectOnEscape: true,
     });
