@@ -19,10 +19,14 @@ import (
 // prunes nodes that lie wholly in the point's component or whose lower bound
 // max(core_p, min core in node, box distance/alpha) exceeds the best edge
 // already known for the component. A point's best edge stays valid while
-// its target remains in another component, and its weight is a lower bound
-// for the point's later searches, so most points are skipped in later
-// rounds. Edges are compared by weight and then by the canonical ranks of
-// their ends, a strict total order, which makes the tree unique.
+// its target remains in another component, and what a search rejected
+// bounds the point's later searches from below, so most points are skipped
+// in later rounds; each component's most promising point searches first to
+// tighten the bound, leaves wholly inside one component are tested as a
+// block, and a point whose neighbour list already holds an edge of weight
+// core_p (the least possible) needs no search. Edges are compared as
+// space.keyLess does (weight, distance, canonical ranks), a strict total
+// order, which makes the tree unique.
 type boruvka struct {
 	t     *kdTree
 	sp    *space
