@@ -60,14 +60,19 @@ func run(in, out string, k int, metric string, minDist float64, seed int64, thre
 		return err
 	}
 	load := time.Since(t0)
+	// A phase runs from the end of the previous one to its last
+	// done == total report.
 	phases := map[string]float64{}
-	var phaseStart = time.Now()
+	current, phaseStart, lastEnd := "", time.Now(), time.Now()
 	opts := umap.Options{
 		NNeighbors: k, Metric: m, MinDist: minDist, Spread: 1, Seed: seed, Threads: threads,
 		Progress: func(phase string, done, total int) {
+			if phase != current {
+				current, phaseStart = phase, lastEnd
+			}
 			if done == total {
-				phases[phase+"_s"] = time.Since(phaseStart).Seconds()
-				phaseStart = time.Now()
+				lastEnd = time.Now()
+				phases[phase+"_s"] = lastEnd.Sub(phaseStart).Seconds()
 			}
 		},
 	}
