@@ -20,6 +20,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"slices"
 	"sort"
 	"strings"
 	"syscall"
@@ -188,16 +189,13 @@ Usage: motif COMMAND [flags] [arguments]
 
 Commands:
 `)
-	names := make([]string, 0, len(commands))
 	width := 0
 	for _, c := range commands {
-		names = append(names, c.name)
 		width = max(width, len(c.name))
 	}
-	for _, c := range commands {
+	for _, c := range ordered() {
 		fmt.Fprintf(w, "  %-*s  %s\n", width, c.name, c.short)
 	}
-	sort.Strings(names)
 	fmt.Fprintf(w, `
 Every command takes --project DIR (default ./motif-project, or $MOTIF_PROJECT),
 --quiet and --log-format text|json. Run "motif help COMMAND" or
@@ -206,6 +204,25 @@ Every command takes --project DIR (default ./motif-project, or $MOTIF_PROJECT),
 Exit codes: 0 success, 1 failure, 2 usage error, 3 not a project or a
 project from a newer motif, 130 interrupted (finished work is kept).
 `)
+}
+
+// helpOrder lists the commands in the order of the pipeline, as `motif
+// help` shows them; commands not named here follow in name order.
+var helpOrder = []string{
+	"demo", "run", "ingest", "fetch", "urls", "check", "embed", "doctor", "import",
+	"map", "cluster", "sweep", "export", "serve", "runs",
+}
+
+func ordered() []*command {
+	out := make([]*command, 0, len(commands))
+	for _, name := range helpOrder {
+		if c := lookup(name); c != nil {
+			out = append(out, c)
+		}
+	}
+	rest := slices.DeleteFunc(slices.Clone(commands), func(c *command) bool { return slices.Contains(helpOrder, c.name) })
+	sort.Slice(rest, func(i, j int) bool { return rest[i].name < rest[j].name })
+	return append(out, rest...)
 }
 
 func printCommandHelp(w io.Writer, c *command) {
