@@ -310,3 +310,39 @@ func TestFitCancel(t *testing.T) {
 		t.Errorf("Fit(cancelled) error = %v, want context.Canceled", err)
 	}
 }
+
+// TestFitTiny runs inputs smaller than the neighbourhood and than the layout
+// dimension: the graph may have no edges or fewer vertices than eigenvectors
+// wanted, and the layout must still come back finite.
+func TestFitTiny(t *testing.T) {
+	tests := []struct {
+		name       string
+		n, comps   int
+		wantInit   string
+		components int
+	}{
+		{"two points", 2, 2, "spectral", 2},
+		{"three points in 5-d", 3, 5, "random (spectral failed)", 1},
+		{"twenty points in 8-d", 20, 8, "spectral", 1},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			x := make([]float32, tc.n*3)
+			for i := range x {
+				x[i] = float32(i*i%7) + float32(i)/10
+			}
+			res, err := Fit(context.Background(), x, tc.n, 3, Options{NComponents: tc.comps, NEpochs: 10})
+			if err != nil {
+				t.Fatalf("Fit(...) error: %v", err)
+			}
+			if res.Init != tc.wantInit || res.Components != tc.components || len(res.Embedding) != tc.n*tc.comps {
+				t.Errorf("Fit(...) = Init %q, Components %d, len %d; want %q, %d, %d", res.Init, res.Components, len(res.Embedding), tc.wantInit, tc.components, tc.n*tc.comps)
+			}
+			for i, v := range res.Embedding {
+				if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
+					t.Fatalf("Fit(...) coordinate %d = %v", i, v)
+				}
+			}
+		})
+	}
+}

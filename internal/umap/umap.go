@@ -109,7 +109,9 @@ type Result struct {
 	// Components is the number of connected components of the fuzzy graph.
 	Components int
 	// Init is how the layout started: "spectral", "random", or
-	// "random (spectral failed)" when the eigensolver broke down.
+	// "random (spectral failed)" when the eigensolver broke down or a
+	// connected graph had no more points than NComponents + 1 (umap-learn's
+	// fallback to uniform noise on [−10, 10]).
 	Init string
 }
 
