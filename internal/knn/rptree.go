@@ -25,10 +25,11 @@ import (
 const (
 	maxTreeDepth = 200
 	marginEps    = 1e-8
-	// parallelSplit is the node size above which a subtree may be handed to
-	// another goroutine.
-	parallelSplit = 1 << 14
 )
+
+// parallelSplit is the node size above which a subtree may be handed to
+// another goroutine (a variable so that tests can exercise the hand-off).
+var parallelSplit = 1 << 14
 
 // tree is one built tree: a permutation of the points in which every leaf is
 // a contiguous range, and the start of each leaf marked.
