@@ -149,7 +149,8 @@ func Sweep(ctx context.Context, p *Project, opts SweepOptions) (SweepResult, err
 				}
 				if r.Clusters >= 2 {
 					data, labels := quality.WithoutNoise(in.data, in.dim, r.Labels)
-					so := quality.SilhouetteOptions{SampleSize: sample, Seed: opts.SilhouetteSeed}
+					// Float32 distances: the table needs a few digits, not 1e-9.
+					so := quality.SilhouetteOptions{SampleSize: sample, Seed: opts.SilhouetteSeed, Float32: true}
 					if sample < 0 || sample >= len(labels) {
 						so.SampleSize = 0
 					}
