@@ -20,12 +20,12 @@ type SilhouetteOptions struct {
 	SampleSize int
 	// Seed selects the random subset when SampleSize is set. Default 0.
 	Seed int64
-	// Float32, when set, computes distances in float32 with the SIMD
-	// kernels of motif's vec package: several times faster in high
-	// dimensions (768-dimensional embeddings) on AVX2 machines, at a
-	// relative error of about 1e-6 instead of 1e-15 against
-	// scikit-learn. 2-D Euclidean data always uses its exact float64 path,
-	// which is as fast. Default false.
+	// Float32, when set, computes distances in float32 with SIMD kernels:
+	// several times faster in high dimensions (768-dimensional embeddings,
+	// motif's vec package) on AVX2 machines, and about ten times faster
+	// for 1-D and 2-D Euclidean points (a dedicated AVX kernel), at a
+	// relative error of about 1e-6 instead of 1e-15 against scikit-learn.
+	// Default false.
 	Float32 bool
 	// Threads is the number of goroutines; default 0 means GOMAXPROCS.
 	Threads int
@@ -87,6 +87,9 @@ func SilhouetteSamples(ctx context.Context, data []float32, n, dim int, labels [
 }
 
 func silhouetteSamples(ctx context.Context, data []float32, n, dim int, labels []int32, metric Metric, opts SilhouetteOptions) ([]float64, error) {
+	if opts.Float32 && metric == Euclidean && dim <= 2 {
+		return silhouette2D(ctx, data, n, dim, labels, opts)
+	}
 	// Sort points by cluster so that each cluster is one contiguous run of
 	// rows; within a cluster the input order is kept, so every distance sum
 	// adds its terms in the order scikit-learn does.
