@@ -111,6 +111,7 @@ func runSweep(args []string) error {
 	dim := fs.Int("dim", 2, "values per point")
 	ms := fs.Int("ms", 5, "min_samples")
 	sample := fs.Int("silhouette", 20000, "silhouette sample size on clustered points (0: skip)")
+	f32 := fs.Bool("float32", true, "silhouette with float32 SIMD distances, the pipeline's setting (false: the exact float64 path)")
 	fs.Parse(args)
 	data, n, err := readF32(*in, *dim)
 	if err != nil {
@@ -148,7 +149,7 @@ func runSweep(args []string) error {
 				}
 			}
 			s, err := quality.Silhouette(context.Background(), sub, len(lab), *dim, lab, quality.Euclidean,
-				quality.SilhouetteOptions{SampleSize: *sample, Seed: 42})
+				quality.SilhouetteOptions{SampleSize: *sample, Seed: 42, Float32: *f32})
 			if err != nil {
 				return err
 			}
