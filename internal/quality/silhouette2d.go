@@ -17,9 +17,9 @@ const lanes = 16
 const chunk2D = 256
 
 // silhouette2D is the float32 path of [SilhouetteSamples] for Euclidean
-// points of dimension 1 or 2; the definition is scikit-learn's (see
-// [Silhouette]). The points are sorted by cluster into coordinate arrays xs
-// and ys so that every cluster is one contiguous block. Sixteen query
+// points of dimension 1, 2 or 3; the definition is scikit-learn's (see
+// [Silhouette]). The points are sorted by cluster into coordinate arrays xs,
+// ys (and zs) so that every cluster is one contiguous block. Sixteen query
 // points at a time, one per SIMD lane, stream over every block, so that a
 // cluster of any size costs no reduction and no scatter (see sumDist2D).
 // Every query's sums are computed by one goroutine in a fixed order, so the
@@ -41,14 +41,21 @@ func silhouette2D(ctx context.Context, data []float32, n, dim int, labels []int3
 	copy(pos, start[:k])
 	xs := make([]float32, n)
 	ys := make([]float32, n) // zero for 1-D points: adds exactly 0 to d²
+	var zs []float32
+	if dim == 3 {
+		zs = make([]float32, n)
+	}
 	for i, c := range ids {
 		p := pos[c]
 		pos[c]++
 		order[p] = i
 		cluster[p] = c
 		xs[p] = data[i*dim]
-		if dim == 2 {
+		if dim >= 2 {
 			ys[p] = data[i*dim+1]
+		}
+		if dim == 3 {
+			zs[p] = data[i*dim+2]
 		}
 	}
 
@@ -69,13 +76,22 @@ func silhouette2D(ctx context.Context, data []float32, n, dim int, labels []int3
 	}
 	err := parallelBlocks(ctx, workers, tiles, func(w, t int) {
 		lo, hi := t*lanes, min((t+1)*lanes, n)
-		var q [2 * lanes]float32
-		for r := range lanes {
-			p := min(lo+r, hi-1) // idle lanes repeat the last query
-			q[r], q[lanes+r] = xs[p], ys[p]
-		}
 		s := sums[w]
-		sumDist2D(&q, xs, ys, start, s)
+		if zs == nil {
+			var q [2 * lanes]float32
+			for r := range lanes {
+				p := min(lo+r, hi-1) // idle lanes repeat the last query
+				q[r], q[lanes+r] = xs[p], ys[p]
+			}
+			sumDist2D(&q, xs, ys, start, s)
+		} else {
+			var q [3 * lanes]float32
+			for r := range lanes {
+				p := min(lo+r, hi-1)
+				q[r], q[lanes+r], q[2*lanes+r] = xs[p], ys[p], zs[p]
+			}
+			sumDist3D(&q, xs, ys, zs, start, s)
+		}
 		// b: find the nearest other cluster by multiplying with 1/|C|,
 		// then divide its sum as the exact path does.
 		var a, b [lanes]float64
@@ -137,17 +153,7 @@ func sumDist2D(q *[2 * lanes]float32, xs, ys []float32, bounds []int, out []floa
 	if len(bounds) < 2 {
 		return
 	}
-	if bounds[0] < 0 || bounds[len(bounds)-1] > len(xs) {
-		panic(fmt.Sprintf("quality: sumDist2D: bounds [%d, %d] outside [0, %d]", bounds[0], bounds[len(bounds)-1], len(xs)))
-	}
-	for c := 1; c < len(bounds); c++ {
-		if bounds[c] < bounds[c-1] {
-			panic(fmt.Sprintf("quality: sumDist2D: bounds decrease at %d", c))
-		}
-	}
-	if len(out) < lanes*(len(bounds)-1) {
-		panic(fmt.Sprintf("quality: sumDist2D: len(out) = %d, want ≥ %d", len(out), lanes*(len(bounds)-1)))
-	}
+	checkBlocks("sumDist2D", len(xs), bounds, out)
 	if useAsm2D {
 		sumDist2DAsm(q, xs, ys, bounds, out)
 		return
@@ -177,5 +183,64 @@ func sumDist2DGeneric(q *[2 * lanes]float32, xs, ys []float32, bounds []int, out
 			}
 			out[lanes*c+l] = total
 		}
+	}
+}
+
+// sumDist3D is [sumDist2D] for points of dimension 3: the squared distance
+// is (float32(dx²) + float32(dy²)) + float32(dz²). It panics unless xs, ys
+// and zs have the same length, and as sumDist2D does.
+func sumDist3D(q *[3 * lanes]float32, xs, ys, zs []float32, bounds []int, out []float64) {
+	if len(xs) != len(ys) || len(xs) != len(zs) {
+		panic(fmt.Sprintf("quality: sumDist3D: len(xs) = %d, len(ys) = %d, len(zs) = %d", len(xs), len(ys), len(zs)))
+	}
+	if len(bounds) < 2 {
+		return
+	}
+	checkBlocks("sumDist3D", len(xs), bounds, out)
+	if useAsm2D {
+		sumDist3DAsm(q, xs, ys, zs, bounds, out)
+		return
+	}
+	sumDist3DGeneric(q, xs, ys, zs, bounds, out)
+}
+
+// sumDist3DGeneric is the pure-Go [sumDist3D].
+func sumDist3DGeneric(q *[3 * lanes]float32, xs, ys, zs []float32, bounds []int, out []float64) {
+	for c := 0; c+1 < len(bounds); c++ {
+		lo, hi := bounds[c], bounds[c+1]
+		bx, by, bz := xs[lo:hi], ys[lo:hi], zs[lo:hi]
+		for l := range lanes {
+			qx, qy, qz := q[l], q[lanes+l], q[2*lanes+l]
+			var total float64
+			for s := 0; s < len(bx); s += chunk2D {
+				e := min(s+chunk2D, len(bx))
+				var acc float32
+				for j, x := range bx[s:e] {
+					dx := qx - x
+					dy := qy - by[s+j]
+					dz := qz - bz[s+j]
+					d2 := float32(dx*dx) + float32(dy*dy)
+					acc += float32(math.Sqrt(float64(d2 + float32(dz*dz))))
+				}
+				total += float64(acc)
+			}
+			out[lanes*c+l] = total
+		}
+	}
+}
+
+// checkBlocks panics unless bounds (at least two) is non-decreasing within
+// [0, m] and out holds lanes sums per block.
+func checkBlocks(fn string, m int, bounds []int, out []float64) {
+	if bounds[0] < 0 || bounds[len(bounds)-1] > m {
+		panic(fmt.Sprintf("quality: %s: bounds [%d, %d] outside [0, %d]", fn, bounds[0], bounds[len(bounds)-1], m))
+	}
+	for c := 1; c < len(bounds); c++ {
+		if bounds[c] < bounds[c-1] {
+			panic(fmt.Sprintf("quality: %s: bounds decrease at %d", fn, c))
+		}
+	}
+	if len(out) < lanes*(len(bounds)-1) {
+		panic(fmt.Sprintf("quality: %s: len(out) = %d, want ≥ %d", fn, len(out), lanes*(len(bounds)-1)))
 	}
 }

@@ -86,3 +86,96 @@ store:
 done:
 	VZEROUPPER
 	RET
+
+// func sumDist3DAsm(q *[48]float32, xs, ys, zs []float32, bounds []int, out []float64)
+//
+// As sumDist2DAsm with a third coordinate (queries' z in Y6/Y7); the float64
+// totals are kept in out itself, zeroed at the start of each block.
+TEXT ·sumDist3DAsm(SB), NOSPLIT, $0-128
+	MOVQ q+0(FP), AX
+	MOVQ xs_base+8(FP), SI
+	MOVQ ys_base+32(FP), DI
+	MOVQ zs_base+56(FP), R12
+	MOVQ bounds_base+80(FP), BX
+	MOVQ bounds_len+88(FP), R8
+	MOVQ out_base+104(FP), DX
+	VMOVUPS 0(AX), Y0
+	VMOVUPS 32(AX), Y2
+	VMOVUPS 64(AX), Y1
+	VMOVUPS 96(AX), Y3
+	VMOVUPS 128(AX), Y6
+	VMOVUPS 160(AX), Y7
+	DECQ R8
+	JLE  done3
+	MOVQ 0(BX), R9
+
+block3:
+	ADDQ    $8, BX
+	MOVQ    0(BX), R10
+	VXORPD  Y15, Y15, Y15
+	VMOVUPD Y15, 0(DX)
+	VMOVUPD Y15, 32(DX)
+	VMOVUPD Y15, 64(DX)
+	VMOVUPD Y15, 96(DX)
+
+run3:
+	CMPQ    R9, R10
+	JGE     next3
+	LEAQ    256(R9), R11
+	CMPQ    R11, R10
+	CMOVQGT R10, R11
+	VXORPS  Y4, Y4, Y4
+	VXORPS  Y5, Y5, Y5
+
+target3:
+	VBROADCASTSS (SI)(R9*4), Y8
+	VBROADCASTSS (DI)(R9*4), Y9
+	VBROADCASTSS (R12)(R9*4), Y10
+	VSUBPS       Y8, Y0, Y11
+	VSUBPS       Y9, Y1, Y12
+	VSUBPS       Y10, Y6, Y13
+	VMULPS       Y11, Y11, Y11
+	VMULPS       Y12, Y12, Y12
+	VMULPS       Y13, Y13, Y13
+	VADDPS       Y12, Y11, Y11
+	VADDPS       Y13, Y11, Y11
+	VSQRTPS      Y11, Y11
+	VADDPS       Y11, Y4, Y4
+	VSUBPS       Y8, Y2, Y11
+	VSUBPS       Y9, Y3, Y12
+	VSUBPS       Y10, Y7, Y13
+	VMULPS       Y11, Y11, Y11
+	VMULPS       Y12, Y12, Y12
+	VMULPS       Y13, Y13, Y13
+	VADDPS       Y12, Y11, Y11
+	VADDPS       Y13, Y11, Y11
+	VSQRTPS      Y11, Y11
+	VADDPS       Y11, Y5, Y5
+	INCQ         R9
+	CMPQ         R9, R11
+	JLT          target3
+
+	VCVTPS2PD    X4, Y8
+	VADDPD       0(DX), Y8, Y8
+	VMOVUPD      Y8, 0(DX)
+	VEXTRACTF128 $1, Y4, X9
+	VCVTPS2PD    X9, Y9
+	VADDPD       32(DX), Y9, Y9
+	VMOVUPD      Y9, 32(DX)
+	VCVTPS2PD    X5, Y8
+	VADDPD       64(DX), Y8, Y8
+	VMOVUPD      Y8, 64(DX)
+	VEXTRACTF128 $1, Y5, X9
+	VCVTPS2PD    X9, Y9
+	VADDPD       96(DX), Y9, Y9
+	VMOVUPD      Y9, 96(DX)
+	JMP          run3
+
+next3:
+	ADDQ $128, DX
+	DECQ R8
+	JNZ  block3
+
+done3:
+	VZEROUPPER
+	RET

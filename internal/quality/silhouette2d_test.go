@@ -7,6 +7,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -32,7 +33,7 @@ func unevenBlobs(rng *rand.Rand, n, dim, k int, spread float64) ([]float32, []in
 	return data, labels
 }
 
-// The float32 low-dimensional path agrees with the exact float64 one.
+// The float32 path for 1 to 3 dimensions agrees with the exact float64 one.
 func TestSilhouette2DAgainstExact(t *testing.T) {
 	rng := rand.New(rand.NewPCG(41, 42))
 	tests := []struct {
@@ -50,6 +51,8 @@ func TestSilhouette2DAgainstExact(t *testing.T) {
 		{"2d-far-from-origin", 600, 2, 4, false, 0, 10, 1000},
 		{"2d-many-small-clusters", 900, 2, 300, false, 0, 0, 0},
 		{"1d-uneven", 800, 1, 6, true, 3, 20, 0},
+		{"3d-uneven", 900, 3, 7, true, 3, 40, 0},
+		{"3d-far-from-origin", 500, 3, 5, false, 0, 0, -500},
 		{"2d-fewer-than-a-tile", 11, 2, 3, false, 0, 0, 0},
 	}
 	for _, tt := range tests {
@@ -138,16 +141,23 @@ func TestSilhouette2DThreadCountInvariance(t *testing.T) {
 	rng := rand.New(rand.NewPCG(43, 44))
 	const n = 1003
 	data, labels := unevenBlobs(rng, n, 2, 12, 1)
-	var first []float64
-	for _, threads := range []int{1, 2, 3, 8} {
-		got, err := SilhouetteSamples(context.Background(), data, n, 2, labels, Euclidean, SilhouetteOptions{Float32: true, Threads: threads})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if first == nil {
-			first = got
-		} else if !slices.Equal(got, first) {
-			t.Errorf("SilhouetteSamples(Float32, threads %d) differs from threads 1", threads)
+	data3, labels3 := unevenBlobs(rng, n, 3, 12, 1)
+	for _, tt := range []struct {
+		dim    int
+		data   []float32
+		labels []int32
+	}{{2, data, labels}, {3, data3, labels3}} {
+		var first []float64
+		for _, threads := range []int{1, 2, 3, 8} {
+			got, err := SilhouetteSamples(context.Background(), tt.data, n, tt.dim, tt.labels, Euclidean, SilhouetteOptions{Float32: true, Threads: threads})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if first == nil {
+				first = got
+			} else if !slices.Equal(got, first) {
+				t.Errorf("SilhouetteSamples(%d-D, Float32, threads %d) differs from threads 1", tt.dim, threads)
+			}
 		}
 	}
 }
@@ -190,9 +200,11 @@ func TestSumDist2DKernels(t *testing.T) {
 	m := bounds[len(bounds)-1]
 	xs := make([]float32, m)
 	ys := make([]float32, m)
+	zs := make([]float32, m)
 	for j := range xs {
 		xs[j] = float32(rng.NormFloat64() * 3)
 		ys[j] = float32(rng.NormFloat64()*3 + 1)
+		zs[j] = float32(rng.NormFloat64() * 2)
 	}
 	var q [2 * lanes]float32
 	for l := range lanes {
@@ -214,10 +226,44 @@ func TestSumDist2DKernels(t *testing.T) {
 			}
 		}
 	}
+	var q3 [3 * lanes]float32
+	for l := range lanes {
+		j := rng.IntN(m)
+		q3[l], q3[lanes+l], q3[2*lanes+l] = xs[j], ys[j], zs[j]
+	}
+	generic3 := make([]float64, lanes*k)
+	sumDist3DGeneric(&q3, xs, ys, zs, bounds, generic3)
+	for c := range k {
+		for l := range lanes {
+			var want float64
+			for j := bounds[c]; j < bounds[c+1]; j++ {
+				dx := float64(q3[l]) - float64(xs[j])
+				dy := float64(q3[lanes+l]) - float64(ys[j])
+				dz := float64(q3[2*lanes+l]) - float64(zs[j])
+				want += math.Sqrt(dx*dx + dy*dy + dz*dz)
+			}
+			if got := generic3[lanes*c+l]; !close(got, want, 2e-6) {
+				t.Errorf("sumDist3DGeneric(...) block %d lane %d = %.12g, want %.12g within 2e-6", c, l, got, want)
+			}
+		}
+	}
 	if !useAsm2D {
-		t.Skip("no AVX: the assembly kernel is not used on this processor")
+		t.Skip("no AVX: the assembly kernels are not used on this processor")
+	}
+	asm3 := make([]float64, lanes*k)
+	for i := range asm3 {
+		asm3[i] = math.NaN() // the kernel must overwrite every sum
+	}
+	sumDist3D(&q3, xs, ys, zs, bounds, asm3)
+	for i := range asm3 {
+		if math.Float64bits(asm3[i]) != math.Float64bits(generic3[i]) {
+			t.Errorf("sumDist3D(...) block %d lane %d = %.17g, want %.17g (the pure-Go kernel's)", i/lanes, i%lanes, asm3[i], generic3[i])
+		}
 	}
 	asm := make([]float64, lanes*k)
+	for i := range asm {
+		asm[i] = math.NaN()
+	}
 	sumDist2D(&q, xs, ys, bounds, asm)
 	for i := range asm {
 		if math.Float64bits(asm[i]) != math.Float64bits(generic[i]) {
@@ -246,6 +292,7 @@ func TestSumDist2DPanics(t *testing.T) {
 		{"negative bound", xs, []int{-1, 10}, lanes},
 		{"decreasing bounds", xs, []int{0, 6, 5, 10}, 3 * lanes},
 		{"out too short", xs, []int{0, 5, 10}, lanes},
+		{"3-D: zs shorter", make([]float32, 9), []int{0, 10}, lanes},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -254,6 +301,11 @@ func TestSumDist2DPanics(t *testing.T) {
 					t.Errorf("sumDist2D(%s) did not panic", tt.name)
 				}
 			}()
+			if strings.HasPrefix(tt.name, "3-D") {
+				var q3 [3 * lanes]float32
+				sumDist3D(&q3, xs, xs, tt.ys, tt.bounds, make([]float64, tt.out))
+				return
+			}
 			sumDist2D(&q, xs, tt.ys, tt.bounds, make([]float64, tt.out))
 		})
 	}
@@ -261,17 +313,17 @@ func TestSumDist2DPanics(t *testing.T) {
 
 // BenchmarkSilhouette2D measures the sweep's silhouette (20,000 sampled 2-D
 // points) on the exact float64 path and the float32 SIMD path, with few
-// large and many small clusters.
+// large and many small clusters, and the same for 3-D points.
 func BenchmarkSilhouette2D(b *testing.B) {
-	for _, k := range []int{40, 2000} {
+	for _, bc := range []struct{ dim, k int }{{2, 40}, {2, 2000}, {3, 40}} {
 		rng := rand.New(rand.NewPCG(49, 50))
 		const n = 20_000
-		data, labels := randomBlobs(rng, n, 2, k, 2)
+		data, labels := randomBlobs(rng, n, bc.dim, bc.k, 2)
 		for _, f32 := range []bool{false, true} {
-			b.Run(fmt.Sprintf("n=%d/clusters=%d/float32=%v", n, k, f32), func(b *testing.B) {
+			b.Run(fmt.Sprintf("n=%d/dim=%d/clusters=%d/float32=%v", n, bc.dim, bc.k, f32), func(b *testing.B) {
 				opts := SilhouetteOptions{Float32: f32}
 				for b.Loop() {
-					if _, err := Silhouette(context.Background(), data, n, 2, labels, Euclidean, opts); err != nil {
+					if _, err := Silhouette(context.Background(), data, n, bc.dim, labels, Euclidean, opts); err != nil {
 						b.Fatal(err)
 					}
 				}
