@@ -148,6 +148,17 @@ func (l *layout) applyLanes(cur *[lanes][]float32, ops *[lanes][]sgdOp, snap []f
 	for v := range lanes {
 		longest = max(longest, len(ops[v]))
 	}
+	if dim == 2 {
+		for t := range longest {
+			for v := range lanes {
+				if t < len(ops[v]) {
+					o := ops[v][t]
+					l.step2(cur[v], snap[2*int(o.k):2*int(o.k)+2], o.attract, alpha)
+				}
+			}
+		}
+		return
+	}
 	for t := range longest {
 		for v := range lanes {
 			if t < len(ops[v]) {
@@ -188,4 +199,33 @@ func (l *layout) step(cur, other []float32, attract bool, alpha float64) {
 		g := clip4(coeff * float64(cur[d]-other[d]))
 		cur[d] += float32(g * alpha)
 	}
+}
+
+// step2 is step for two-dimensional layouts, with the same arithmetic in
+// the same order (so the same bits), unrolled.
+func (l *layout) step2(cur, other []float32, attract bool, alpha float64) {
+	cur, other = cur[:2], other[:2]
+	t0, t1 := cur[0]-other[0], cur[1]-other[1]
+	var d2 float32
+	d2 += t0 * t0
+	d2 += t1 * t1
+	a, b := l.a, l.b
+	var coeff float64
+	if attract {
+		if d2 > 0 {
+			pb1 := powPos(float64(d2), b-1)
+			coeff = -2 * a * b * pb1 / (a*pb1*float64(d2) + 1)
+		}
+	} else {
+		if d2 <= 0 {
+			cur[0] += float32(4 * alpha)
+			cur[1] += float32(4 * alpha)
+			return
+		}
+		coeff = 2 * l.gamma * b / ((0.001 + float64(d2)) * (a*powPos(float64(d2), b) + 1))
+	}
+	g0 := clip4(coeff * float64(t0))
+	cur[0] += float32(g0 * alpha)
+	g1 := clip4(coeff * float64(t1))
+	cur[1] += float32(g1 * alpha)
 }
