@@ -79,12 +79,7 @@ func Embed(ctx context.Context, p *Project, opts EmbedOptions) (EmbedResult, err
 	if name == "" {
 		name = defaultSetName(opts.Model.Model)
 	}
-	if !setName.MatchString(name) {
-		return res, fmt.Errorf("embedding set name %q: use letters, digits, '.', '_' or '-' (at most 100), starting with a letter or digit", name)
-	}
-	if _, err := p.Catalog.EmbeddingSetByName(ctx, name); err == nil {
-		return res, &setExistsError{name, p.Dir}
-	} else if !errors.Is(err, catalog.ErrNotFound) {
+	if err := checkNewSet(ctx, p, name); err != nil {
 		return res, err
 	}
 	sum, err := embed.FileSHA256(opts.Model.Model)

@@ -53,6 +53,19 @@ var (
 	notSetName = regexp.MustCompile(`[^A-Za-z0-9._-]+`)
 )
 
+// checkNewSet refuses a set name that is malformed or already taken.
+func checkNewSet(ctx context.Context, p *Project, name string) error {
+	if !setName.MatchString(name) {
+		return fmt.Errorf("embedding set name %q: use letters, digits, '.', '_' or '-' (at most 100), starting with a letter or digit", name)
+	}
+	if _, err := p.Catalog.EmbeddingSetByName(ctx, name); err == nil {
+		return &setExistsError{name, p.Dir}
+	} else if !errors.Is(err, catalog.ErrNotFound) {
+		return err
+	}
+	return nil
+}
+
 // defaultSetName derives a set name from a file name.
 func defaultSetName(path string) string {
 	base := filepath.Base(path)
@@ -76,12 +89,7 @@ func Import(ctx context.Context, p *Project, opts ImportOptions) (ImportResult, 
 	if name == "" {
 		name = defaultSetName(opts.Path)
 	}
-	if !setName.MatchString(name) {
-		return res, fmt.Errorf("embedding set name %q: use letters, digits, '.', '_' or '-' (at most 100), starting with a letter or digit", name)
-	}
-	if _, err := p.Catalog.EmbeddingSetByName(ctx, name); err == nil {
-		return res, &setExistsError{name, p.Dir}
-	} else if !errors.Is(err, catalog.ErrNotFound) {
+	if err := checkNewSet(ctx, p, name); err != nil {
 		return res, err
 	}
 
@@ -450,6 +458,8 @@ func storeImages(ctx context.Context, p *Project, files, keys []string, valid []
 }
 
 func catalogImage(p *Project, im imagestore.Image) catalog.Image {
+	// The store's paths are a function of the key alone; Open with the
+	// defaults only to ask for them.
 	st, _ := imagestore.Open(p.Dir, imagestore.Options{})
 	rel := func(abs string) string {
 		r, err := filepath.Rel(p.Dir, abs)
