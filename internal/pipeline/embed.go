@@ -303,18 +303,18 @@ func storeFolder(ctx context.Context, p *Project, dir string, progress Progress)
 	}
 	keys := make([]string, len(files))
 	valid := make([]bool, len(files))
-	stored, err := storeImages(ctx, p, files, keys, valid, progress)
+	store, stored, err := storeImages(ctx, p, files, keys, valid, progress)
 	if err != nil {
 		return nil, nil, nil, err
 	}
 	for _, im := range stored {
-		if err := p.Catalog.PutImage(ctx, catalogImage(p, im)); err != nil {
+		if err := p.Catalog.PutImage(ctx, storedImage(p, store, im)); err != nil {
 			return nil, nil, nil, err
 		}
 	}
 	st := map[string]string{}
 	for _, im := range stored {
-		st[im.Key] = p.Path(catalogImage(p, im).Path)
+		st[im.Key] = store.OriginalPath(im.Key, im.Format)
 	}
 	var items []embed.Item
 	var failed []EmbedFailure

@@ -121,8 +121,9 @@ func Import(ctx context.Context, p *Project, opts ImportOptions) (ImportResult, 
 	keys := make([]string, t.Rows)
 	valid := make([]bool, t.Rows)
 	var stored []imagestore.Image
+	var st *imagestore.Store
 	if files != nil {
-		stored, err = storeImages(ctx, p, files, keys, valid, opts.Progress)
+		st, stored, err = storeImages(ctx, p, files, keys, valid, opts.Progress)
 		if err != nil {
 			return res, err
 		}
@@ -152,7 +153,7 @@ func Import(ctx context.Context, p *Project, opts ImportOptions) (ImportResult, 
 		return res, err
 	}
 	for _, im := range stored {
-		if err := p.Catalog.PutImage(ctx, catalogImage(p, im)); err != nil {
+		if err := p.Catalog.PutImage(ctx, storedImage(p, st, im)); err != nil {
 			os.Remove(p.Path(rel))
 			return res, err
 		}
@@ -407,11 +408,12 @@ func resolveImages(path, dir string, t *tabular.Table, name string) ([]string, e
 }
 
 // storeImages copies each file into the image store (with its thumbnail) and
-// fills keys and valid; files that are missing or not images are skipped.
-func storeImages(ctx context.Context, p *Project, files, keys []string, valid []bool, progress Progress) ([]imagestore.Image, error) {
+// fills keys and valid; files that are missing or not images are skipped. It
+// returns the store and the distinct images it holds now.
+func storeImages(ctx context.Context, p *Project, files, keys []string, valid []bool, progress Progress) (*imagestore.Store, []imagestore.Image, error) {
 	st, err := imagestore.Open(p.Dir, imagestore.Options{})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	out := make([]imagestore.Image, len(files))
 	ok := make([]bool, len(files))
@@ -440,7 +442,7 @@ func storeImages(ctx context.Context, p *Project, files, keys []string, valid []
 		})
 	}
 	if err := g.Wait(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	var stored []imagestore.Image
 	seen := map[string]bool{}
@@ -454,23 +456,5 @@ func storeImages(ctx context.Context, p *Project, files, keys []string, valid []
 			stored = append(stored, out[i])
 		}
 	}
-	return stored, nil
-}
-
-func catalogImage(p *Project, im imagestore.Image) catalog.Image {
-	// The store's paths are a function of the key alone; Open with the
-	// defaults only to ask for them.
-	st, _ := imagestore.Open(p.Dir, imagestore.Options{})
-	rel := func(abs string) string {
-		r, err := filepath.Rel(p.Dir, abs)
-		if err != nil {
-			return abs
-		}
-		return filepath.ToSlash(r)
-	}
-	ph := im.PHash
-	return catalog.Image{
-		Key: im.Key, Path: rel(st.OriginalPath(im.Key, im.Format)), Thumb: rel(st.ThumbPath(im.Key)),
-		Format: im.Format, Width: im.Width, Height: im.Height, Bytes: im.Bytes, PHash: &ph,
-	}
+	return st, stored, nil
 }
