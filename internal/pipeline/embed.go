@@ -388,7 +388,7 @@ func openCheckpoint(dir string, meta embedMeta) (*checkpoint, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}
-	if err := writeFileAtomic(metaPath, func(w io.Writer) error { _, err := w.Write(want); return err }); err != nil {
+	if err := tabular.WriteFileAtomic(metaPath, func(w io.Writer) error { _, err := w.Write(want); return err }); err != nil {
 		return nil, err
 	}
 	return cp, nil

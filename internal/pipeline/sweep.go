@@ -15,6 +15,7 @@ import (
 	"motif/internal/catalog"
 	"motif/internal/hdbscan"
 	"motif/internal/quality"
+	"motif/internal/tabular"
 )
 
 // SweepOptions say what to sweep.
@@ -168,7 +169,7 @@ func Sweep(ctx context.Context, p *Project, opts SweepOptions) (SweepResult, err
 			if err := writeSweepCSV(filepath.Join(dir, SweepFile), res.Rows); err != nil {
 				return nil, err
 			}
-			if err := writeFileAtomic(filepath.Join(dir, SweepChart), func(w io.Writer) error {
+			if err := tabular.WriteFileAtomic(filepath.Join(dir, SweepChart), func(w io.Writer) error {
 				return sweepSVG(w, res.Rows, res.Recommended)
 			}); err != nil {
 				return nil, err
@@ -216,7 +217,7 @@ func fmtFloat(v float64) string {
 }
 
 func writeSweepCSV(path string, rows []SweepRow) error {
-	return writeFileAtomic(path, func(w io.Writer) error {
+	return tabular.WriteFileAtomic(path, func(w io.Writer) error {
 		cw := csv.NewWriter(w)
 		cw.Write([]string{"min_cluster_size", "min_samples", "clusters", "noise_percent", "mean_persistence", "silhouette", "relative_validity"})
 		for _, r := range rows {
@@ -228,29 +229,6 @@ func writeSweepCSV(path string, rows []SweepRow) error {
 		cw.Flush()
 		return cw.Error()
 	})
-}
-
-// writeFileAtomic writes path through a temporary file in its directory.
-func writeFileAtomic(path string, write func(io.Writer) error) error {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return err
-	}
-	tmp := f.Name()
-	if err := write(f); err != nil {
-		f.Close()
-		os.Remove(tmp)
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := f.Close(); err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	return nil
 }
 
 // LoadSweep reads the table of a finished sweep run.

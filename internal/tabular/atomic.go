@@ -8,10 +8,10 @@ import (
 	"path/filepath"
 )
 
-// writeFileAtomic writes a file through write into a temporary file in the
+// WriteFileAtomic writes a file through write into a temporary file in the
 // same directory as path, syncs it and renames it over path, so that readers
 // see either the old file or the complete new one, never a partial file.
-func writeFileAtomic(path string, write func(w io.Writer) error) (err error) {
+func WriteFileAtomic(path string, write func(w io.Writer) error) (err error) {
 	dir, base := filepath.Split(path)
 	if dir == "" {
 		dir = "."

@@ -191,7 +191,7 @@ func WriteCSV(path string, t *Table) error {
 	if err := t.Validate(); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
-	return writeFileAtomic(path, func(w io.Writer) error {
+	return WriteFileAtomic(path, func(w io.Writer) error {
 		return writeCSV(w, t)
 	})
 }

@@ -366,7 +366,7 @@ func WriteNPY(path string, data []float32, rows, cols int) error {
 	if rows < 0 || cols < 0 || len(data) != rows*cols {
 		panic(fmt.Sprintf("tabular: WriteNPY with %d values for shape (%d, %d)", len(data), rows, cols))
 	}
-	return writeFileAtomic(path, func(w io.Writer) error {
+	return WriteFileAtomic(path, func(w io.Writer) error {
 		return writeNPY(w, data, rows, cols)
 	})
 }

@@ -28,7 +28,7 @@ func WriteParquet(path string, t *Table) error {
 	if err := t.Validate(); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
-	return writeFileAtomic(path, func(w io.Writer) error {
+	return WriteFileAtomic(path, func(w io.Writer) error {
 		return writeParquet(w, t)
 	})
 }
