@@ -165,15 +165,7 @@ func silhouetteSamples(ctx context.Context, data []float32, n, dim int, labels [
 		}
 		for r := range hi - lo {
 			p := lo + r
-			m := counts[cluster[p]]
-			s := 0.0
-			if m > 1 {
-				ai := a[r] / float64(m-1)
-				if d := math.Max(ai, b[r]); d > 0 {
-					s = (b[r] - ai) / d
-				}
-			}
-			out[order[p]] = s
+			out[order[p]] = pointScore(a[r], b[r], counts[cluster[p]])
 		}
 	}, progress)
 	if err != nil {
@@ -275,4 +267,19 @@ func checkLabels(fn string, labels []int32, n int) {
 	if len(labels) != n {
 		panic(fmt.Sprintf("quality: %s: len(labels) = %d, want n = %d", fn, len(labels), n))
 	}
+}
+
+// pointScore is one point's silhouette (b − a)/max(a, b), where a is the
+// mean distance to the other members of its cluster, given as their sum
+// aSum over a cluster of m points, and b the smallest mean distance to
+// another cluster; a point alone in its cluster scores 0, as sklearn's.
+func pointScore(aSum, b float64, m int) float64 {
+	if m <= 1 {
+		return 0
+	}
+	a := aSum / float64(m-1)
+	if d := math.Max(a, b); d > 0 {
+		return (b - a) / d
+	}
+	return 0
 }

@@ -119,15 +119,7 @@ func silhouette2D(ctx context.Context, data []float32, n, dim int, labels []int3
 		}
 		for r := range hi - lo {
 			p := lo + r
-			m := counts[cluster[p]]
-			v := 0.0
-			if m > 1 {
-				ai := a[r] / float64(m-1)
-				if d := math.Max(ai, b[r]); d > 0 {
-					v = (b[r] - ai) / d
-				}
-			}
-			out[order[p]] = v
+			out[order[p]] = pointScore(a[r], b[r], counts[cluster[p]])
 		}
 	}, progress)
 	if err != nil {
