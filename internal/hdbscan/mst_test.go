@@ -201,18 +201,29 @@ func TestShuffleInvariance(t *testing.T) {
 		name   string
 		n, dim int
 		grid   float64
+		file   string // a fixture to use instead of random data
 		opts   Options
 	}{
-		{"2d ties", 600, 2, 2, Options{MinClusterSize: 15, MinSamples: 5}},
-		{"2d leaf", 600, 2, 0, Options{MinClusterSize: 10, MinSamples: 3, Selection: Leaf}},
-		{"2d epsilon", 600, 2, 4, Options{MinClusterSize: 10, MinSamples: 5, Epsilon: 0.5}},
-		{"30d dense", 300, 30, 1, Options{MinClusterSize: 10, MinSamples: 4}},
-		{"30d knn", 300, 30, 0, Options{MinClusterSize: 10, MinSamples: 4, MST: KNN}},
+		{"2d ties", 600, 2, 2, "", Options{MinClusterSize: 15, MinSamples: 5}},
+		{"2d leaf", 600, 2, 0, "", Options{MinClusterSize: 10, MinSamples: 3, Selection: Leaf}},
+		{"2d epsilon", 600, 2, 4, "", Options{MinClusterSize: 10, MinSamples: 5, Epsilon: 0.5}},
+		{"30d dense", 300, 30, 1, "", Options{MinClusterSize: 10, MinSamples: 4}},
+		{"30d knn", 300, 30, 0, "", Options{MinClusterSize: 10, MinSamples: 4, MST: KNN}},
+		// Exact duplicates: 5 points × 40 copies, and 4 points × 8–29
+		// copies inside blobs.
+		{"duplicates", 0, 0, 0, "duplicates.csv", Options{MinClusterSize: 10, MinSamples: 5}},
+		{"duplicates in blobs", 0, 0, 0, "dupblobs.csv", Options{MinClusterSize: 10, MinSamples: 10}},
+		{"duplicates leaf", 0, 0, 0, "dupblobs.csv", Options{MinClusterSize: 15, MinSamples: 5, Selection: Leaf}},
 	}
 	for i, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			r := rand.New(rand.NewPCG(uint64(i), 11))
-			data := randomData(r, tc.n, tc.dim, tc.grid)
+			var data []float32
+			if tc.file != "" {
+				data, tc.n, tc.dim = loadCSV(t, tc.file)
+			} else {
+				data = randomData(r, tc.n, tc.dim, tc.grid)
+			}
 			perm := r.Perm(tc.n)
 			shuf := make([]float32, len(data))
 			for j, p := range perm {
@@ -229,6 +240,25 @@ func TestShuffleInvariance(t *testing.T) {
 			if len(a.Clusters) < 2 {
 				t.Fatalf("Cluster(...) found %d clusters; the test needs at least 2", len(a.Clusters))
 			}
+			// Copies of a point join each other before anything else
+			// (their edges are the shortest of their weight), so they
+			// share every output.
+			first := map[[2]float32]int{}
+			for j := range tc.n {
+				if tc.dim != 2 {
+					break
+				}
+				key := [2]float32{data[2*j], data[2*j+1]}
+				f, ok := first[key]
+				if !ok {
+					first[key] = j
+					continue
+				}
+				if a.Labels[j] != a.Labels[f] || a.Probabilities[j] != a.Probabilities[f] || !closeTo(a.OutlierScores[j], a.OutlierScores[f], 0) {
+					t.Fatalf("Cluster(...) copies %d and %d of one point: labels %d, %d, probabilities %v, %v, scores %v, %v; want equal",
+						f, j, a.Labels[f], a.Labels[j], a.Probabilities[f], a.Probabilities[j], a.OutlierScores[f], a.OutlierScores[j])
+				}
+			}
 			for j, p := range perm {
 				if a.Labels[p] != b.Labels[j] || a.Probabilities[p] != b.Probabilities[j] || !closeTo(a.OutlierScores[p], b.OutlierScores[j], 0) {
 					t.Fatalf("shuffled Cluster(...) point %d: label %d, prob %v, score %v; want %d, %v, %v",
@@ -239,5 +269,74 @@ func TestShuffleInvariance(t *testing.T) {
 				t.Errorf("shuffled Cluster(...) validity, weight = %v, %v; want %v, %v", b.RelativeValidity, b.MSTWeight, a.RelativeValidity, a.MSTWeight)
 			}
 		})
+	}
+}
+
+// TestTiedPointJoinsNearerSide pins the documented tie rule on a point p
+// whose mutual-reachability distance to two clusters is the same (its own
+// core distance, as both lie within it): p joins the cluster whose nearest
+// member is nearer, wherever p stands in the input.
+func TestTiedPointJoinsNearerSide(t *testing.T) {
+	const m = 30 // points per cluster, on a line 0.2 apart
+	tests := []struct {
+		name     string
+		px       float32
+		wantLeft bool
+	}{
+		// Left cluster from x = −0.9, right from 0.95: at 0, the left's
+		// nearest member is 0.9 away, the right's 0.95.
+		{"left nearer", 0, true},
+		{"right nearer", 0.05, false},
+		{"left nearer again", -0.02, true},
+	}
+	for _, tc := range tests {
+		for _, first := range []bool{true, false} {
+			var xs []float32
+			if first {
+				xs = append(xs, tc.px)
+			}
+			for i := range m {
+				xs = append(xs, -0.9-0.2*float32(i), 0.95+0.2*float32(i))
+			}
+			if !first {
+				xs = append(xs, tc.px)
+			}
+			p, left, right := len(xs)-1, 0, 1
+			if first {
+				p, left, right = 0, 1, 2
+			}
+			data := make([]float32, 0, 2*len(xs))
+			for _, x := range xs {
+				data = append(data, x, 0)
+			}
+			opts := Options{MinClusterSize: 10, MinSamples: 5}
+			tr, err := BuildTree(context.Background(), data, len(xs), 2, opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			// The premise: p's two spanning-tree edges weigh its core
+			// distance, and they are the tree's heaviest.
+			var tied []float64
+			for _, e := range tr.Edges {
+				if int(e.A) == p || int(e.B) == p {
+					tied = append(tied, e.W)
+				}
+			}
+			if len(tied) != 2 || tied[0] != tied[1] || tied[0] != tr.CoreDistances[p] || tr.Edges[len(tr.Edges)-1].W != tied[0] {
+				t.Fatalf("%s: p's edges weigh %v, core %v; the test needs two tied edges of weight core", tc.name, tied, tr.CoreDistances[p])
+			}
+			res, err := tr.Cluster(opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := res.Labels[right]
+			if tc.wantLeft {
+				want = res.Labels[left]
+			}
+			if len(res.Clusters) != 2 || res.Labels[p] != want {
+				t.Errorf("%s (p first %v): Cluster(...) %d clusters, labels p, left, right = %d, %d, %d; want 2 clusters and p labelled %d",
+					tc.name, first, len(res.Clusters), res.Labels[p], res.Labels[left], res.Labels[right], want)
+			}
+		}
 	}
 }

@@ -12,21 +12,35 @@
 //
 // The minimum spanning tree is exact in low dimensions (Borůvka over a
 // KD-tree, pruned by core distances) and in high dimensions on request
-// (Prim over dense distances); a fast option builds it from a k-nearest-
-// neighbour graph. Ties between equal mutual-reachability distances, which
-// are frequent when min_samples > 1, are broken by the plain distance
-// between the ends and then by the points' coordinates, never by their
-// input order, so the spanning tree, the single-linkage tree and every
-// output are unique and shuffling the input permutes them with the points.
-// The library breaks such ties by its traversal order instead, so with
-// min_samples > 1 results can differ from it on a few boundary points, as
-// its own algorithms differ from each other (see testdata/README.md).
+// (Prim over dense distances); a fast option builds it from a
+// k-nearest-neighbour graph.
 //
-// Exact duplicates (more than min_samples copies of a point) have core
-// distance 0, so their λ = 1/distance is +Inf. As in the library, those
-// points get probability 1 and GLOSH score 0, the other points of a cluster
-// whose deepest λ is +Inf get probability 0 (λ/∞) and GLOSH score NaN
-// ((∞ − λ)/∞), and the persistence of every cluster is 1.
+// Ties. With min_samples > 1, mutual-reachability distances tie massively:
+// every neighbour within a point's core distance is exactly that far from
+// it. Edges of equal weight are ordered by the plain distance between their
+// ends, then by the points' coordinates, never by their input order: the
+// spanning tree is the unique minimum of the lexicographic distance
+// (mutual reachability, distance), the single-linkage tree merges its edges
+// in that order, and every output is unique; shuffling the input permutes
+// them with the points. The order decides where a point lands whose core
+// distance ties it to two clusters (both lie within it): it joins first the
+// cluster whose nearest member is nearer, and belongs to that cluster, at
+// the λ where the cluster is born. The library breaks such ties by its
+// traversal order and NumPy's unstable argsort of the tree's weights, so
+// its own algorithms, and the same algorithm on a shuffled input, put such
+// points now in a cluster, now in noise; no order-independent rule can
+// reproduce that. motif agrees with the library's Prim at least as well as
+// the library's other algorithms and shuffled runs do (testdata/README.md
+// gives the numbers).
+//
+// Exact duplicates are at distance 0 from each other, so by the rule above
+// the copies of a point join one another before anything else (at their
+// common core distance) and always share label, probability and outlier
+// score. More than min_samples copies have core distance 0, so their
+// λ = 1/distance is +Inf. As in the library, those points get probability
+// 1 and GLOSH score 0, the other points of a cluster whose deepest λ is +Inf
+// get probability 0 (λ/∞) and GLOSH score NaN ((∞ − λ)/∞), and the
+// persistence of every cluster is 1.
 package hdbscan
 
 import (
