@@ -290,7 +290,12 @@ func TestTiedPointJoinsNearerSide(t *testing.T) {
 		{"left nearer again", -0.02, true},
 	}
 	for _, tc := range tests {
-		for _, first := range []bool{true, false} {
+		// 2-D takes the KD-tree Borůvka, 20-D the dense Prim.
+		for _, c := range []struct {
+			dim   int
+			first bool
+		}{{2, true}, {2, false}, {20, true}, {20, false}} {
+			first := c.first
 			var xs []float32
 			if first {
 				xs = append(xs, tc.px)
@@ -305,12 +310,12 @@ func TestTiedPointJoinsNearerSide(t *testing.T) {
 			if first {
 				p, left, right = 0, 1, 2
 			}
-			data := make([]float32, 0, 2*len(xs))
-			for _, x := range xs {
-				data = append(data, x, 0)
+			data := make([]float32, c.dim*len(xs))
+			for i, x := range xs {
+				data[i*c.dim] = x
 			}
 			opts := Options{MinClusterSize: 10, MinSamples: 5}
-			tr, err := BuildTree(context.Background(), data, len(xs), 2, opts)
+			tr, err := BuildTree(context.Background(), data, len(xs), c.dim, opts)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -323,7 +328,7 @@ func TestTiedPointJoinsNearerSide(t *testing.T) {
 				}
 			}
 			if len(tied) != 2 || tied[0] != tied[1] || tied[0] != tr.CoreDistances[p] || tr.Edges[len(tr.Edges)-1].W != tied[0] {
-				t.Fatalf("%s: p's edges weigh %v, core %v; the test needs two tied edges of weight core", tc.name, tied, tr.CoreDistances[p])
+				t.Fatalf("%s, %d-D: p's edges weigh %v, core %v; the test needs two tied edges of weight core", tc.name, c.dim, tied, tr.CoreDistances[p])
 			}
 			res, err := tr.Cluster(opts)
 			if err != nil {
@@ -334,8 +339,8 @@ func TestTiedPointJoinsNearerSide(t *testing.T) {
 				want = res.Labels[left]
 			}
 			if len(res.Clusters) != 2 || res.Labels[p] != want {
-				t.Errorf("%s (p first %v): Cluster(...) %d clusters, labels p, left, right = %d, %d, %d; want 2 clusters and p labelled %d",
-					tc.name, first, len(res.Clusters), res.Labels[p], res.Labels[left], res.Labels[right], want)
+				t.Errorf("%s, %d-D, p first %v: Cluster(...) %d clusters, labels p, left, right = %d, %d, %d; want 2 clusters and p labelled %d",
+					tc.name, c.dim, first, len(res.Clusters), res.Labels[p], res.Labels[left], res.Labels[right], want)
 			}
 		}
 	}

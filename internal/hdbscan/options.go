@@ -24,8 +24,8 @@
 // in that order, and every output is unique; shuffling the input permutes
 // them with the points. The order decides where a point lands whose core
 // distance ties it to two clusters (both lie within it): it joins first the
-// cluster whose nearest member is nearer, and belongs to that cluster, at
-// the λ where the cluster is born. The library breaks such ties by its
+// cluster its shortest tied edge (in plain distance) leads to, and belongs
+// to that cluster, at the λ where the cluster is born. The library breaks such ties by its
 // traversal order and NumPy's unstable argsort of the tree's weights, so
 // its own algorithms, and the same algorithm on a shuffled input, put such
 // points now in a cluster, now in noise; no order-independent rule can
