@@ -2,48 +2,78 @@ package umap
 
 import "math"
 
-// Tables of powPos: log2 and reciprocal of the centres of 256 mantissa
-// intervals, and 2^(j/64).
-var (
-	log2Centre [256]float64
-	invCentre  [256]float64
-	exp2Frac   [64]float64
+// Coefficients of the float32 logarithm and exponential of Cephes
+// (S. L. Moshier, logf.c and exp2f.c): ln(1 + f) = f − f²/2 + f³·P(f) for
+// f in [√½ − 1, √2 − 1], and 2^r = 1 + r·Q(r) for r in [−½, ½].
+const (
+	logP0 = 7.0376836292e-2
+	logP1 = -1.1514610310e-1
+	logP2 = 1.1676998740e-1
+	logP3 = -1.2420140846e-1
+	logP4 = 1.4249322787e-1
+	logP5 = -1.6668057665e-1
+	logP6 = 2.0000714765e-1
+	logP7 = -2.4999993993e-1
+	logP8 = 3.3333331174e-1
+
+	exp2Q0 = 1.535336188319500e-4
+	exp2Q1 = 1.339887440266574e-3
+	exp2Q2 = 9.618437357674640e-3
+	exp2Q3 = 5.550332471162809e-2
+	exp2Q4 = 2.402264791363012e-1
+	exp2Q5 = 6.931472028550421e-1
+
+	// roundMagic is 1.5·2²³: (z + roundMagic) − roundMagic rounds a float32
+	// |z| < 2²² to the nearest integer, ties to even.
+	roundMagic = 12582912
+	// minNormal32 is the smallest normal float32, 2⁻¹²⁶.
+	minNormal32 = 0x1p-126
 )
 
-func init() {
-	for i := range log2Centre {
-		c := 1 + (float64(i)+0.5)/256
-		log2Centre[i] = math.Log2(c)
-		invCentre[i] = 1 / c
+// pow32 returns x^y for x ≥ 2⁻¹²⁶ (a normal float32) as 2^(y·log2 x), the
+// product clamped to [−126, 126], with float32 arithmetic only, in the
+// order the SIMD kernel of sgdKernel uses (so that both give the same
+// bits): log2 x = e + ln(m)·log2(e) with the mantissa m in [√½, √2) and
+// Cephes' logf polynomial, then 2^z = 2^n · 2^r with n = round(z) and
+// Cephes' exp2f polynomial. The relative error is at most
+// 5·10⁻⁷ + 1.5·10⁻⁷·|y·log2 x| where the clamp does not apply (TestPow32):
+// below 5·10⁻⁶ for the squared distances of a layout. Every product is converted to float32
+// explicitly so that no compiler fuses it into a multiply-add.
+func pow32(x, y float32) float32 {
+	bits := math.Float32bits(x)
+	e := float32(int32(bits>>23) - 127)
+	m := math.Float32frombits(bits&0x7fffff | 0x3f800000) // [1, 2)
+	if m > math.Sqrt2 {
+		m = float32(m * 0.5)
+		e = e + 1
 	}
-	for j := range exp2Frac {
-		exp2Frac[j] = math.Exp2(float64(j) / 64)
-	}
+	f := m - 1
+	z := float32(f * f)
+	p := float32(float32(logP0*f) + logP1)
+	p = float32(p*f) + logP2
+	p = float32(p*f) + logP3
+	p = float32(p*f) + logP4
+	p = float32(p*f) + logP5
+	p = float32(p*f) + logP6
+	p = float32(p*f) + logP7
+	p = float32(p*f) + logP8
+	t := float32(float32(p*f) * z)
+	t = t - float32(0.5*z)
+	ln := f + t
+	lg := e + float32(ln*math.Log2E)
+	return exp2f32(float32(y * lg))
 }
 
-// powPos returns x^y for finite x > 0 as 2^(y·log2 x), with a relative
-// error below 1e-9 — far inside the float32 precision of the layout — in a
-// fraction of math.Pow's time, which matters because the SGD evaluates it
-// for every attraction and negative sample. log2: the mantissa is divided
-// by the centre c of its 1/256-wide interval (tabulated) and
-// log2(1 + r) = (r − r²/2 + r³/3)/ln 2 for |r| < 2⁻⁹; exp2: 2^(n/64) from a
-// table times the cubic Taylor polynomial of 2^f for |f| ≤ 1/128.
-func powPos(x, y float64) float64 {
-	bits := math.Float64bits(x)
-	be := (bits >> 52) & 0x7ff
-	if be == 0 || be == 0x7ff { // subnormal, Inf or NaN
-		return math.Pow(x, y)
-	}
-	i := (bits >> 44) & 0xff
-	m := math.Float64frombits(bits&(1<<52-1) | 1023<<52) // [1, 2)
-	r := m*invCentre[i] - 1
-	lg := float64(int64(be)-1023) + log2Centre[i] + r*(1/math.Ln2)*(1+r*(-0.5+r*(1.0/3)))
-	z := y * lg
-	if z > 1000 || z < -1000 {
-		return math.Exp2(z)
-	}
-	n := int64(z*64+65536.5) - 65536
-	f := (z - float64(n)*(1.0/64)) * math.Ln2
-	p := 1 + f*(1+f*(0.5+f*(1.0/6)))
-	return p * exp2Frac[n&63] * math.Float64frombits(uint64((n>>6)+1023)<<52)
+// exp2f32 returns 2^z for z clamped to [−126, 126], as pow32 does.
+func exp2f32(z float32) float32 {
+	z = min(max(z, -126), 126)
+	n := float32(z+roundMagic) - roundMagic
+	r := z - n
+	q := float32(float32(exp2Q0*r) + exp2Q1)
+	q = float32(q*r) + exp2Q2
+	q = float32(q*r) + exp2Q3
+	q = float32(q*r) + exp2Q4
+	q = float32(q*r) + exp2Q5
+	q = float32(q*r) + 1
+	return float32(q * math.Float32frombits(uint32(int32(n)+127)<<23))
 }

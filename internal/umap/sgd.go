@@ -2,6 +2,7 @@ package umap
 
 import (
 	"context"
+	"sync"
 )
 
 // layout holds the state of the stochastic gradient descent of
@@ -21,11 +22,16 @@ type layout struct {
 	epochsPerNegSample  []float64
 	epochOfNextSample   []float64
 	epochOfNextNegative []float64
+	consts              *sgdConsts
+	batches             sync.Pool // of *sgdBatch
 }
 
 func newLayout(g *sparseGraph, dim int, a, b, gamma, alpha0, negRate float64, nEpochs int, seed uint64, threads int) *layout {
+	if g.n*dim >= maxPoints {
+		panic("umap: newLayout: n·dim ≥ 2³⁰")
+	}
 	l := &layout{g: g, dim: dim, a: a, b: b, gamma: gamma, alpha0: alpha0, negRate: negRate,
-		nEpochs: nEpochs, seed: seed, threads: threads}
+		nEpochs: nEpochs, seed: seed, threads: threads, consts: newSGDConsts(dim, a, b, gamma)}
 	// make_epochs_per_sample: n_epochs / (n_epochs · w / max w).
 	var wmax float32
 	for _, w := range g.weights {
@@ -50,16 +56,6 @@ func newLayout(g *sparseGraph, dim int, a, b, gamma, alpha0, negRate float64, nE
 	return l
 }
 
-func clip4(v float64) float64 {
-	if v > 4 {
-		return 4
-	}
-	if v < -4 {
-		return -4
-	}
-	return v
-}
-
 // run optimises the n×dim embedding y in place for all epochs, calling
 // progress after each, and stops early (returning ctx's error) when ctx is
 // cancelled between epochs.
@@ -70,21 +66,19 @@ func (l *layout) run(ctx context.Context, y []float32, progress func(done, total
 			return err
 		}
 		alpha := l.alpha0 * (1 - float64(epoch)/float64(l.nEpochs))
+		c := *l.consts
+		c.set(kAlpha, float32(alpha))
 		copy(snap, y)
 		parallelFor(l.threads, l.g.n, 256, func(lo, hi int) {
-			var ops [lanes][]sgdOp
-			var cur [lanes][]float32
-			for j := lo; j < hi; j += lanes {
-				m := min(lanes, hi-j)
-				for v := range m {
-					ops[v] = l.plan(j+v, epoch, ops[v])
-					cur[v] = y[(j+v)*l.dim : (j+v+1)*l.dim]
-				}
-				for v := m; v < lanes; v++ {
-					ops[v] = ops[v][:0]
-				}
-				l.applyLanes(&cur, &ops, snap, alpha)
+			bt, _ := l.batches.Get().(*sgdBatch)
+			if bt == nil {
+				bt = newSGDBatch(l.dim)
 			}
+			for j := lo; j < hi; j++ {
+				l.plan(j, epoch, bt, snap, y, &c)
+			}
+			bt.flush(y, snap, &c)
+			l.batches.Put(bt)
 		})
 		if progress != nil {
 			progress(epoch+1, l.nEpochs)
@@ -93,139 +87,149 @@ func (l *layout) run(ctx context.Context, y []float32, progress func(done, total
 	return nil
 }
 
-// sgdOp is one update of a head vertex: an attractive step towards, or a
-// negative-sample step away from, vertex k.
-type sgdOp struct {
-	k       int32
-	attract bool
+// sgdBatch collects the update sequences of vertices, one vertex after
+// another in each of sgdLanes lanes, for sgdKernel.
+type sgdBatch struct {
+	dim    int
+	stride int           // capacity of a lane in steps
+	pos    []float32     // see sgdKernel
+	ops    []uint32      // see sgdKernel
+	next   [sgdLanes]int // next free step of each lane
+	verts  []batchVertex // vertices in the batch
+	due    []dueEdge     // scratch of plan
+}
+
+// batchVertex is a vertex whose final position is that of lane at step end.
+type batchVertex struct {
+	j, lane, end int
+}
+
+// dueEdge is an edge sampled in the current epoch and its number of
+// negative samples.
+type dueEdge struct {
+	k    int32
+	nNeg int32
+}
+
+// batchSteps is the number of steps of a batch's lane, unless a vertex
+// needs more.
+const batchSteps = 1024
+
+func newSGDBatch(dim int) *sgdBatch {
+	bt := &sgdBatch{dim: dim}
+	bt.resize(batchSteps)
+	return bt
+}
+
+func (bt *sgdBatch) resize(stride int) {
+	bt.stride = stride
+	bt.pos = make([]float32, stride*bt.dim*sgdLanes)
+	bt.ops = make([]uint32, stride*sgdLanes)
+	bt.reset()
+}
+
+func (bt *sgdBatch) reset() {
+	for l := range bt.next {
+		bt.next[l] = 1 // step 0 is the kernel's initial state
+	}
+	bt.verts = bt.verts[:0]
+}
+
+// lane returns the lane to which a sequence of m steps goes, the least
+// filled one, running the batch first if that one has no room.
+func (bt *sgdBatch) lane(m int, y, snap []float32, c *sgdConsts) int {
+	best := 0
+	for l := 1; l < sgdLanes; l++ {
+		if bt.next[l] < bt.next[best] {
+			best = l
+		}
+	}
+	if bt.next[best]+m <= bt.stride {
+		return best
+	}
+	bt.flush(y, snap, c)
+	if 1+m > bt.stride {
+		bt.resize(1 + m)
+	}
+	return 0
+}
+
+// flush runs the kernel on the batch, writes the vertices' new positions
+// to y and empties the batch.
+func (bt *sgdBatch) flush(y, snap []float32, c *sgdConsts) {
+	if len(bt.verts) == 0 {
+		return
+	}
+	dim, stride := bt.dim, bt.stride
+	steps := 0
+	for _, t := range bt.next {
+		steps = max(steps, t)
+	}
+	for l, t := range bt.next {
+		ops := bt.ops[(l/8)*stride*8+l%8:]
+		for ; t < steps; t++ {
+			ops[t*8] = opNone
+		}
+	}
+	sgdKernel(bt.pos, bt.ops, snap, stride, steps, dim, c)
+	for _, v := range bt.verts {
+		at := ((v.lane/8)*stride+v.end)*dim*8 + v.lane%8
+		for d := range dim {
+			y[v.j*dim+d] = bt.pos[at+d*8]
+		}
+	}
+	bt.reset()
 }
 
 // plan advances the sampling state of the edges whose head is j by one
-// epoch and returns, in umap-learn's order, the updates vertex j makes:
-// for each due edge (j, k) two attractive steps towards k (umap-learn moves
-// both ends of a sampled edge, and the graph is symmetric: j is pulled once
-// as the head of (j, k) and once as the tail of (k, j)), then its negative
-// samples, drawn from the stream keyed by (seed, epoch, j); samples of j
-// itself are skipped as umap-learn does.
-func (l *layout) plan(j, epoch int, ops []sgdOp) []sgdOp {
-	ops = ops[:0]
+// epoch and adds to the batch, in umap-learn's order, the updates vertex j
+// makes: for each due edge (j, k) two attractive steps towards k
+// (umap-learn moves both ends of a sampled edge, and the graph is
+// symmetric: j is pulled once as the head of (j, k) and once as the tail
+// of (k, j)), then its negative samples, drawn from the stream keyed by
+// (seed, epoch, j); samples of j itself are skipped as umap-learn does.
+// Other vertices are read from snap, the layout at the start of the epoch.
+func (l *layout) plan(j, epoch int, bt *sgdBatch, snap, y []float32, c *sgdConsts) {
 	g := l.g
 	n := float64(epoch)
-	var rng stream
-	seeded := false
+	due := bt.due[:0]
+	m := 1 // the load of j's position
 	for e := g.indptr[j]; e < g.indptr[j+1]; e++ {
 		if l.epochOfNextSample[e] > n {
 			continue
 		}
-		k := g.indices[e]
-		ops = append(ops, sgdOp{k, true}, sgdOp{k, true})
 		l.epochOfNextSample[e] += l.epochsPerSample[e]
-		nNeg := int((n - l.epochOfNextNegative[e]) / l.epochsPerNegSample[e])
-		if nNeg > 0 && !seeded {
+		nNeg := max(0, int((n-l.epochOfNextNegative[e])/l.epochsPerNegSample[e]))
+		l.epochOfNextNegative[e] += float64(nNeg) * l.epochsPerNegSample[e]
+		due = append(due, dueEdge{g.indices[e], int32(nNeg)})
+		m += 2 + nNeg
+	}
+	bt.due = due
+	if len(due) == 0 {
+		return
+	}
+	lane := bt.lane(m, y, snap, c)
+	t := bt.next[lane]
+	ops := bt.ops[(lane/8)*bt.stride*8+lane%8:]
+	ops[t*8] = opLoad | uint32(j)
+	t++
+	var rng stream
+	seeded := false
+	for _, de := range due {
+		ops[t*8] = opAttract | uint32(de.k)
+		ops[t*8+8] = opAttract | uint32(de.k)
+		t += 2
+		if de.nNeg > 0 && !seeded {
 			rng = newStream(l.seed, uint64(epoch), uint64(j))
 			seeded = true
 		}
-		for range nNeg {
+		for range de.nNeg {
 			if kk := rng.intn(g.n); kk != j {
-				ops = append(ops, sgdOp{int32(kk), false})
-			}
-		}
-		l.epochOfNextNegative[e] += float64(nNeg) * l.epochsPerNegSample[e]
-	}
-	return ops
-}
-
-// lanes is the number of vertices whose updates are interleaved.
-const lanes = 4
-
-// applyLanes applies the updates of up to lanes vertices, interleaved so
-// that the processor overlaps their independent dependency chains (each
-// step waits on the previous one of the same vertex). Each vertex's result
-// is exactly that of applying its own updates in order.
-func (l *layout) applyLanes(cur *[lanes][]float32, ops *[lanes][]sgdOp, snap []float32, alpha float64) {
-	dim := l.dim
-	longest := 0
-	for v := range lanes {
-		longest = max(longest, len(ops[v]))
-	}
-	if dim == 2 {
-		for t := range longest {
-			for v := range lanes {
-				if t < len(ops[v]) {
-					o := ops[v][t]
-					l.step2(cur[v], snap[2*int(o.k):2*int(o.k)+2], o.attract, alpha)
-				}
-			}
-		}
-		return
-	}
-	for t := range longest {
-		for v := range lanes {
-			if t < len(ops[v]) {
-				o := ops[v][t]
-				l.step(cur[v], snap[int(o.k)*dim:int(o.k+1)*dim], o.attract, alpha)
+				ops[t*8] = opRepel | uint32(kk)
+				t++
 			}
 		}
 	}
-}
-
-// step moves cur by one SGD update of optimize_layout_euclidean against
-// other: attractive, c = −2ab·d^(2(b−1))/(1 + a·d^(2b)) (0 at d = 0), or
-// repulsive, c = 2γb/((0.001 + d²)(1 + a·d^(2b))) (a step of +4 per
-// coordinate at d = 0); each coordinate moves by α·clip(c·(cur − other), ±4).
-func (l *layout) step(cur, other []float32, attract bool, alpha float64) {
-	var d2 float32
-	for d := range cur {
-		t := cur[d] - other[d]
-		d2 += t * t
-	}
-	a, b := l.a, l.b
-	var coeff float64
-	if attract {
-		if d2 > 0 {
-			pb1 := powPos(float64(d2), b-1)
-			coeff = -2 * a * b * pb1 / (a*pb1*float64(d2) + 1)
-		}
-	} else {
-		if d2 <= 0 {
-			for d := range cur {
-				cur[d] += float32(4 * alpha)
-			}
-			return
-		}
-		coeff = 2 * l.gamma * b / ((0.001 + float64(d2)) * (a*powPos(float64(d2), b) + 1))
-	}
-	for d := range cur {
-		g := clip4(coeff * float64(cur[d]-other[d]))
-		cur[d] += float32(g * alpha)
-	}
-}
-
-// step2 is step for two-dimensional layouts, with the same arithmetic in
-// the same order (so the same bits), unrolled.
-func (l *layout) step2(cur, other []float32, attract bool, alpha float64) {
-	cur, other = cur[:2], other[:2]
-	t0, t1 := cur[0]-other[0], cur[1]-other[1]
-	var d2 float32
-	d2 += t0 * t0
-	d2 += t1 * t1
-	a, b := l.a, l.b
-	var coeff float64
-	if attract {
-		if d2 > 0 {
-			pb1 := powPos(float64(d2), b-1)
-			coeff = -2 * a * b * pb1 / (a*pb1*float64(d2) + 1)
-		}
-	} else {
-		if d2 <= 0 {
-			cur[0] += float32(4 * alpha)
-			cur[1] += float32(4 * alpha)
-			return
-		}
-		coeff = 2 * l.gamma * b / ((0.001 + float64(d2)) * (a*powPos(float64(d2), b) + 1))
-	}
-	g0 := clip4(coeff * float64(t0))
-	cur[0] += float32(g0 * alpha)
-	g1 := clip4(coeff * float64(t1))
-	cur[1] += float32(g1 * alpha)
+	bt.next[lane] = t
+	bt.verts = append(bt.verts, batchVertex{j, lane, t - 1})
 }

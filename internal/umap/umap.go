@@ -357,6 +357,9 @@ func embed(ctx context.Context, graph *sparseGraph, p params, in spectralInput, 
 	}
 	pruned := prune(graph, cut)
 
+	if n*dim >= maxPoints {
+		return nil, fmt.Errorf("umap: %d points × %d components; the layout holds at most 2³⁰ coordinates", n, dim)
+	}
 	opts.progress("init", 0, 1)
 	rng := rand.New(rand.NewPCG(uint64(p.seed), 0x756d6170)) // "umap"
 	res := &Result{N: n, Dim: dim, A: a, B: b, NEpochs: nEpochs, Edges: pruned.nnz()}

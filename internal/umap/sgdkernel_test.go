@@ -1,0 +1,126 @@
+package umap
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"testing"
+)
+
+// at is the index of lane l's coordinate d at step t in a kernel batch of
+// the given stride (see sgdKernel); opAt that of its op.
+func at(l, t, d, stride, dim int) int { return (((l/8)*stride+t)*dim+d)*8 + l%8 }
+func opAt(l, t, stride int) int       { return ((l/8)*stride+t)*8 + l%8 }
+
+// randomBatch returns a kernel batch of random steps of every kind, each
+// against its own point of snap, at distances from 0 (the lane's own
+// position) to 10⁴, and the lanes' expected positions after each step,
+// computed with refStep.
+func randomBatch(rng *rand.Rand, stride, steps, dim int, c *sgdConsts) (pos []float32, ops []uint32, snap, want []float32) {
+	pos = make([]float32, stride*dim*sgdLanes)
+	ops = make([]uint32, stride*sgdLanes)
+	want = make([]float32, len(pos))
+	snap = make([]float32, 0, stride*sgdLanes*dim)
+	for l := range sgdLanes {
+		cur := make([]float32, dim)
+		for d := range dim {
+			cur[d] = float32(10 * rng.Float64())
+			pos[at(l, 0, d, stride, dim)] = cur[d]
+			want[at(l, 0, d, stride, dim)] = cur[d]
+		}
+		o := make([]float32, dim)
+		for t := 1; t < steps; t++ {
+			kind := uint32(rng.IntN(4)) << 30
+			scale := math.Exp(rng.Float64()*24 - 14)
+			switch rng.IntN(10) {
+			case 0:
+				scale = 0 // d² = 0
+			case 1:
+				scale = 1e-25 // d² underflows to 0 while y ≠ o
+			}
+			for d := range dim {
+				o[d] = cur[d] + float32(scale*rng.NormFloat64())
+			}
+			ops[opAt(l, t, stride)] = kind | uint32(len(snap)/dim)
+			snap = append(snap, o...)
+			switch kind {
+			case opLoad:
+				copy(cur, o)
+			case opAttract, opRepel:
+				refStep(cur, o, kind == opAttract, c)
+			}
+			for d := range dim {
+				want[at(l, t, d, stride, dim)] = cur[d]
+			}
+		}
+	}
+	return pos, ops, append(snap, make([]float32, dim)...), want
+}
+
+// TestSGDKernel checks the portable kernel against refStep, and the SIMD
+// kernel against the portable one, bit for bit, for every dimension they
+// meet, with steps at d² = 0.
+func TestSGDKernel(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 8))
+	for _, dim := range []int{1, 2, 3, 4, 5, 8, 10} {
+		for _, steps := range []int{2, 3, 17, 300} {
+			t.Run(fmt.Sprintf("dim %d steps %d", dim, steps), func(t *testing.T) {
+				for _, ab := range [][2]float64{{1.9328, 0.7905}, {0.583, 1.3342}} {
+					c := newSGDConsts(dim, ab[0], ab[1], 1)
+					c.set(kAlpha, 0.61)
+					stride := steps + 5
+					pos, ops, snap, want := randomBatch(rng, stride, steps, dim, c)
+					kernels := []struct {
+						name string
+						ok   bool
+						f    func([]float32, []uint32, []float32, int, int, int, *sgdConsts)
+					}{{"sgdKernelGeneric", true, sgdKernelGeneric}, {"sgdKernelAsm", useSGDAsm, sgdKernelAsm}}
+					for _, k := range kernels {
+						if !k.ok {
+							t.Logf("%s: not supported by this processor", k.name)
+							continue
+						}
+						got := append([]float32(nil), pos...)
+						k.f(got, ops, snap, stride, steps, dim, c)
+						for l := range sgdLanes {
+							for s := range steps {
+								for d := range dim {
+									i := at(l, s, d, stride, dim)
+									if math.Float32bits(got[i]) != math.Float32bits(want[i]) {
+										t.Fatalf("%s(...) lane %d step %d coordinate %d = %v, want %v (op %#x, from %v)",
+											k.name, l, s, d, got[i], want[i], ops[opAt(l, s, stride)], want[at(l, s-1, d, stride, dim)])
+									}
+								}
+							}
+						}
+					}
+				}
+			})
+		}
+	}
+}
+
+func BenchmarkSGDKernel(b *testing.B) {
+	rng := rand.New(rand.NewPCG(5, 8))
+	const steps, dim = 1024, 2
+	c := newSGDConsts(dim, 1.9328, 0.7905, 1)
+	c.set(kAlpha, 0.5)
+	pos, ops, snap, _ := randomBatch(rng, steps, steps, dim, c)
+	for _, k := range []struct {
+		name string
+		ok   bool
+		f    func([]float32, []uint32, []float32, int, int, int, *sgdConsts)
+	}{{"generic", true, sgdKernelGeneric}, {"asm", useSGDAsm, sgdKernelAsm}} {
+		if !k.ok {
+			continue
+		}
+		b.Run(k.name, func(b *testing.B) {
+			work := make([]float32, len(pos))
+			for b.Loop() {
+				copy(work, pos)
+				k.f(work, ops, snap, steps, steps, dim, c)
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64((steps-1)*sgdLanes), "ns/step")
+		})
+	}
+}
