@@ -7,9 +7,10 @@ import (
 	"image"
 	"image/color"
 	_ "image/gif" // register GIF
-	"image/jpeg"
 	_ "image/png" // register PNG
 	"os"
+
+	"motif/internal/jpeg"
 
 	_ "golang.org/x/image/webp" // register WebP
 )
@@ -36,10 +37,12 @@ func DecodeFile(path string) (*RGB, error) {
 // Decode turns the bytes of a JPEG, PNG, GIF or WebP file into an upright RGB picture the
 // way Pillow does before a Hugging Face image processor sees it: the EXIF orientation of a
 // JPEG is applied, grey, palette, CMYK and 16-bit pictures become 8-bit RGB (16-bit samples
-// keep their high byte), and transparent pixels are composited on white. JPEG chroma is
-// upsampled with libjpeg's "fancy" triangle filter and converted with libjpeg's integer
-// YCbCr tables, so that pixels agree with Pillow's to within the IDCT's rounding.
+// keep their high byte), and transparent pixels are composited on white. JPEGs are decoded
+// by motif's jpeg package, whose pixels are libjpeg-turbo's (Pillow's) exactly.
 func Decode(data []byte) (*RGB, error) {
+	if isJPEG(data) {
+		return decodeJPEG(data, nil)
+	}
 	cfg, format, err := image.DecodeConfig(bytes.NewReader(data))
 	if err != nil {
 		return nil, fmt.Errorf("decode image: %w", err)
@@ -50,12 +53,7 @@ func Decode(data []byte) (*RGB, error) {
 	if int64(cfg.Width)*int64(cfg.Height) > MaxPixels {
 		return nil, fmt.Errorf("decode image: %d×%d pixels is more than the limit of %d", cfg.Width, cfg.Height, MaxPixels)
 	}
-	var img image.Image
-	if format == "jpeg" {
-		img, err = jpeg.Decode(bytes.NewReader(data))
-	} else {
-		img, _, err = image.Decode(bytes.NewReader(data))
-	}
+	img, _, err := image.Decode(bytes.NewReader(data))
 	if err != nil {
 		return nil, fmt.Errorf("decode %s: %w", format, err)
 	}
@@ -73,10 +71,136 @@ func Decode(data []byte) (*RGB, error) {
 	if rgb == nil {
 		rgb = toRGB(img)
 	}
-	if format == "jpeg" {
-		rgb = orient(rgb, jpegOrientation(data))
-	}
 	return rgb, nil
+}
+
+// DecodeCrop returns p.Crop(Decode(data)) — the same pixels — but decodes a JPEG only as
+// far as the crop needs: the inverse DCT, upsampling, colour conversion and orientation of
+// the blocks outside the window that the resize and centre crop read are skipped.
+func (p Preprocessing) DecodeCrop(data []byte) (*RGB, error) {
+	if !isJPEG(data) {
+		img, err := Decode(data)
+		if err != nil {
+			return nil, err
+		}
+		return p.Crop(img), nil
+	}
+	cfg, err := jpeg.DecodeConfig(data)
+	if err != nil {
+		return nil, fmt.Errorf("decode jpeg: %w", err)
+	}
+	o := jpegOrientation(data)
+	w, h := cfg.Width, cfg.Height
+	if o >= 5 {
+		w, h = h, w
+	}
+	win := p.cropWindow(w, h)
+	img, err := decodeJPEG(data, &win)
+	if err != nil {
+		return nil, err
+	}
+	return p.Crop(img), nil
+}
+
+// cropWindow is the part of a w×h (upright) picture that Crop reads.
+func (p Preprocessing) cropWindow(w, h int) image.Rectangle {
+	full := image.Rect(0, 0, w, h)
+	rw, rh := p.resizedSize(w, h)
+	cw, ch := p.CropWidth, p.CropHeight
+	if cw <= 0 || ch <= 0 || cw > rw || ch > rh {
+		return full
+	}
+	if rw == w && rh == h {
+		// no resize: the centre crop alone
+		return image.Rect(0, 0, cw, ch).Add(image.Pt(floorDiv2(w-cw), floorDiv2(h-ch)))
+	}
+	f, ok := filters[p.Resample]
+	if !ok {
+		return full
+	}
+	span := func(in, out, first, n int) (int, int) {
+		if in == out {
+			return first, first + n
+		}
+		c := precompute(in, out, f)
+		lo, hi := in, 0
+		for i := first; i < first+n; i++ {
+			lo = min(lo, c.bounds[2*i])
+			hi = max(hi, c.bounds[2*i]+c.bounds[2*i+1])
+		}
+		return lo, hi
+	}
+	x0, x1 := span(w, rw, floorDiv2(rw-cw), cw)
+	y0, y1 := span(h, rh, floorDiv2(rh-ch), ch)
+	return image.Rect(x0, y0, x1, y1).Intersect(full)
+}
+
+func isJPEG(data []byte) bool {
+	return len(data) >= 3 && data[0] == 0xff && data[1] == 0xd8 && data[2] == 0xff
+}
+
+// decodeJPEG decodes a JPEG to upright RGB. When win is not nil only the pixels inside
+// that (upright) rectangle are computed; the rest of the picture is left black.
+func decodeJPEG(data []byte, win *image.Rectangle) (*RGB, error) {
+	o := jpegOrientation(data)
+	opts := &jpeg.Options{MaxPixels: MaxPixels}
+	if win != nil {
+		cfg, err := jpeg.DecodeConfig(data)
+		if err != nil {
+			return nil, fmt.Errorf("decode jpeg: %w", err)
+		}
+		opts.Region = storedRect(*win, o, cfg.Width, cfg.Height)
+	}
+	m, err := jpeg.Decode(data, opts)
+	if err != nil {
+		return nil, fmt.Errorf("decode jpeg: %w", err)
+	}
+	rgb := &RGB{W: m.Width, H: m.Height}
+	r := m.Region
+	switch m.Channels {
+	case 3:
+		rgb.Pix = m.Pix
+	case 1:
+		rgb.Pix = make([]uint8, 3*m.Width*m.Height)
+		for y := r.Min.Y; y < r.Max.Y; y++ {
+			row := m.Pix[y*m.Width+r.Min.X : y*m.Width+r.Max.X]
+			o := rgb.Pix[3*(y*m.Width+r.Min.X):]
+			for x, v := range row {
+				o[3*x], o[3*x+1], o[3*x+2] = v, v, v
+			}
+		}
+	case 4:
+		rgb.Pix = make([]uint8, 3*m.Width*m.Height)
+		for y := r.Min.Y; y < r.Max.Y; y++ {
+			row := m.Pix[4*(y*m.Width+r.Min.X) : 4*(y*m.Width+r.Max.X)]
+			o := rgb.Pix[3*(y*m.Width+r.Min.X):]
+			for x := 0; x < len(row)/4; x++ {
+				c, mm, yy, k := int(row[4*x]), int(row[4*x+1]), int(row[4*x+2]), int(row[4*x+3])
+				o[3*x] = cmyk8(c, k)
+				o[3*x+1] = cmyk8(mm, k)
+				o[3*x+2] = cmyk8(yy, k)
+			}
+		}
+	}
+	full := image.Rect(0, 0, rgb.W, rgb.H)
+	if o >= 5 {
+		full = image.Rect(0, 0, rgb.H, rgb.W)
+	}
+	if win == nil {
+		win = &full
+	}
+	return orient(rgb, o, win.Intersect(full)), nil
+}
+
+// storedRect maps a rectangle of the upright picture to the rectangle of the stored
+// (w×h) picture that orientation o turns into it.
+func storedRect(r image.Rectangle, o, w, h int) image.Rectangle {
+	if r.Empty() {
+		return r
+	}
+	ax, ay := orientSource(r.Min.X, r.Min.Y, o, w, h)
+	bx, by := orientSource(r.Max.X-1, r.Max.Y-1, o, w, h)
+	return image.Rect(min(ax, bx), min(ay, by), max(ax, bx)+1, max(ay, by)+1)
 }
 
 // toRGB converts any decoded picture to 8-bit RGB, compositing alpha on white.
@@ -85,8 +209,6 @@ func toRGB(img image.Image) *RGB {
 	w, h := b.Dx(), b.Dy()
 	out := &RGB{W: w, H: h, Pix: make([]uint8, 3*w*h)}
 	switch m := img.(type) {
-	case *image.YCbCr:
-		ycbcrToRGB(out, m)
 	case *image.Gray:
 		for y := 0; y < h; y++ {
 			row := m.Pix[y*m.Stride : y*m.Stride+w]
@@ -163,146 +285,6 @@ func colorOnWhite(c color.Color) [3]uint8 {
 	n := color.NRGBA64Model.Convert(c).(color.NRGBA64)
 	a := int(n.A >> 8)
 	return [3]uint8{onWhite(int(n.R>>8), a), onWhite(int(n.G>>8), a), onWhite(int(n.B>>8), a)}
-}
-
-// libjpeg's YCbCr→RGB tables (jdcolor.c, SCALEBITS 16).
-var crR, cbB, crG, cbG [256]int32
-
-func init() {
-	const one = 1 << 16
-	fix := func(x float64) int32 { return int32(x*one + 0.5) }
-	for i := 0; i < 256; i++ {
-		x := int32(i - 128)
-		crR[i] = (fix(1.40200)*x + one/2) >> 16
-		cbB[i] = (fix(1.77200)*x + one/2) >> 16
-		crG[i] = -fix(0.71414) * x
-		cbG[i] = -fix(0.34414)*x + one/2
-	}
-}
-
-// rangeLimit clamps v+256 to 0…255 for v in −256…511 (libjpeg's range_limit table).
-var rangeLimit = func() (t [1024]uint8) {
-	for i := range t {
-		t[i] = uint8(max(0, min(255, i-256)))
-	}
-	return t
-}()
-
-func clampU8(v int32) uint8 { return rangeLimit[(v+256)&1023] }
-
-// ycbcrToRGB converts a decoded JPEG to RGB as libjpeg(-turbo) does with its defaults:
-// fancy (triangle) upsampling of subsampled chroma, then the integer colour tables.
-func ycbcrToRGB(out *RGB, m *image.YCbCr) {
-	w, h := out.W, out.H
-	hs, vs := 1, 1
-	switch m.SubsampleRatio {
-	case image.YCbCrSubsampleRatio444:
-	case image.YCbCrSubsampleRatio422:
-		hs = 2
-	case image.YCbCrSubsampleRatio420:
-		hs, vs = 2, 2
-	case image.YCbCrSubsampleRatio440:
-		vs = 2
-	default:
-		for y := 0; y < h; y++ {
-			o := out.Pix[3*w*y:]
-			for x := 0; x < w; x++ {
-				c := m.YCbCrAt(m.Rect.Min.X+x, m.Rect.Min.Y+y)
-				ycc(o[3*x:3*x+3], c.Y, c.Cb, c.Cr)
-			}
-		}
-		return
-	}
-	cw := (w + hs - 1) / hs
-	ch := (h + vs - 1) / vs
-	cb, cr := make([]uint8, w), make([]uint8, w)
-	sums := make([]int32, cw)
-	for y := 0; y < h; y++ {
-		upsampleRow(cb, sums, m.Cb, m.CStride, cw, ch, y, hs, vs)
-		upsampleRow(cr, sums, m.Cr, m.CStride, cw, ch, y, hs, vs)
-		yrow := m.Y[y*m.YStride : y*m.YStride+w]
-		o := out.Pix[3*w*y : 3*w*(y+1)]
-		for x, yy := range yrow {
-			ycc(o[3*x:3*x+3], yy, cb[x], cr[x])
-		}
-	}
-}
-
-func ycc(o []uint8, y, cb, cr uint8) {
-	yy := int32(y)
-	o[0] = clampU8(yy + crR[cr])
-	o[1] = clampU8(yy + ((cbG[cb] + crG[cr]) >> 16))
-	o[2] = clampU8(yy + cbB[cb])
-}
-
-// upsampleRow computes output row y (w = len(o) samples) of a cw×ch chroma plane with
-// libjpeg's fancy upsampling (jdsample.c: h2v1, h1v2 and h2v2 triangle filters, edges
-// replicated). sums is scratch space of cw values.
-func upsampleRow(o []uint8, sums []int32, src []uint8, stride, cw, ch, y, hs, vs int) {
-	w := len(o)
-	cy := y / vs
-	row := src[cy*stride : cy*stride+cw]
-	if hs == 1 && vs == 1 {
-		copy(o, row)
-		return
-	}
-	if vs == 2 {
-		ny := cy - 1 // the other chroma row: above for even output rows, below for odd
-		if y%2 == 1 {
-			ny = cy + 1
-		}
-		ny = max(0, min(ch-1, ny))
-		nrow := src[ny*stride : ny*stride+cw]
-		for i, v := range row {
-			sums[i] = 3*int32(v) + int32(nrow[i])
-		}
-	} else {
-		for i, v := range row {
-			sums[i] = int32(v)
-		}
-	}
-	switch {
-	case hs == 1: // h1v2
-		bias := int32(1)
-		if y%2 == 1 {
-			bias = 2
-		}
-		for x := range o {
-			o[x] = uint8((sums[x] + bias) >> 2)
-		}
-	case vs == 1: // h2v1
-		for cx := 0; cx < cw; cx++ {
-			v := 3 * sums[cx]
-			a := (v + sums[max(0, cx-1)] + 1) >> 2
-			b := (v + sums[min(cw-1, cx+1)] + 2) >> 2
-			if cx == 0 {
-				a = sums[cx]
-			}
-			if cx == cw-1 {
-				b = sums[cx]
-			}
-			o[2*cx] = uint8(a)
-			if 2*cx+1 < w {
-				o[2*cx+1] = uint8(b)
-			}
-		}
-	default: // h2v2
-		for cx := 0; cx < cw; cx++ {
-			v := 3 * sums[cx]
-			a := (v + sums[max(0, cx-1)] + 8) >> 4
-			b := (v + sums[min(cw-1, cx+1)] + 7) >> 4
-			if cx == 0 {
-				a = (4*sums[cx] + 8) >> 4
-			}
-			if cx == cw-1 {
-				b = (4*sums[cx] + 7) >> 4
-			}
-			o[2*cx] = uint8(a)
-			if 2*cx+1 < w {
-				o[2*cx+1] = uint8(b)
-			}
-		}
-	}
 }
 
 // webpClip is libwebp's VP8Clip8 (YUV_FIX2 = 6).

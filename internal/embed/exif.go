@@ -1,6 +1,9 @@
 package embed
 
-import "encoding/binary"
+import (
+	"encoding/binary"
+	"image"
+)
 
 // jpegOrientation returns the EXIF orientation (1–8) of a JPEG file, or 1 when the file has
 // no APP1 Exif segment, no orientation tag, or is not a JPEG. It reads only the markers
@@ -91,8 +94,9 @@ func tiffOrientation(t []byte) int {
 
 // orient applies an EXIF orientation to img, returning the upright picture, as Pillow's
 // ImageOps.exif_transpose does: 2 mirror, 3 rotate 180°, 4 flip, 5 transpose, 6 rotate 90°
-// clockwise, 7 transverse, 8 rotate 90° anticlockwise.
-func orient(img *RGB, o int) *RGB {
+// clockwise, 7 transverse, 8 rotate 90° anticlockwise. Only the pixels inside win (in
+// upright coordinates) are computed; the others are black.
+func orient(img *RGB, o int, win image.Rectangle) *RGB {
 	if o <= 1 || o > 8 {
 		return img
 	}
@@ -102,30 +106,40 @@ func orient(img *RGB, o int) *RGB {
 		ow, oh = h, w
 	}
 	out := &RGB{W: ow, H: oh, Pix: make([]uint8, len(img.Pix))}
-	for y := 0; y < oh; y++ {
-		for x := 0; x < ow; x++ {
-			// source pixel for output (x, y)
-			var sx, sy int
-			switch o {
-			case 2:
-				sx, sy = w-1-x, y
-			case 3:
-				sx, sy = w-1-x, h-1-y
-			case 4:
-				sx, sy = x, h-1-y
-			case 5:
-				sx, sy = y, x
-			case 6:
-				sx, sy = y, h-1-x
-			case 7:
-				sx, sy = w-1-y, h-1-x
-			case 8:
-				sx, sy = w-1-y, x
-			}
-			d := 3 * (y*ow + x)
-			s := 3 * (sy*w + sx)
+	win = win.Intersect(image.Rect(0, 0, ow, oh))
+	for y := win.Min.Y; y < win.Max.Y; y++ {
+		// The source of (x, y) moves by a constant step (dx, dy) as x grows.
+		sx, sy := orientSource(win.Min.X, y, o, w, h)
+		nx, ny := orientSource(win.Min.X+1, y, o, w, h)
+		step := 3 * ((ny-sy)*w + (nx - sx))
+		s := 3 * (sy*w + sx)
+		d := 3 * (y*ow + win.Min.X)
+		for x := win.Min.X; x < win.Max.X; x++ {
 			out.Pix[d], out.Pix[d+1], out.Pix[d+2] = img.Pix[s], img.Pix[s+1], img.Pix[s+2]
+			d += 3
+			s += step
 		}
 	}
 	return out
+}
+
+// orientSource is the pixel of the stored w×h picture that orientation o moves to (x, y).
+func orientSource(x, y, o, w, h int) (int, int) {
+	switch o {
+	case 2:
+		return w - 1 - x, y
+	case 3:
+		return w - 1 - x, h - 1 - y
+	case 4:
+		return x, h - 1 - y
+	case 5:
+		return y, x
+	case 6:
+		return y, h - 1 - x
+	case 7:
+		return w - 1 - y, h - 1 - x
+	case 8:
+		return w - 1 - y, x
+	}
+	return x, y
 }

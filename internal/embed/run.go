@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"runtime"
 	"sync"
 )
@@ -23,7 +24,10 @@ type RunOptions struct {
 	Workers int
 	// Total, when known, is the number of items, passed on to Progress. Default 0: unknown.
 	Total int
-	// Load reads and decodes a picture. Default DecodeFile.
+	// Load reads and decodes a picture, which Run then resizes and crops. Default: read
+	// the file and decode it with the embedder's Preprocessing.DecodeCrop, which gives the
+	// pixels of DecodeFile followed by Crop and skips the parts of a JPEG the crop does
+	// not read.
 	Load func(path string) (*RGB, error)
 	// Progress, when not nil, is called after each batch with phase "embed" and the
 	// number of items done (embedded or failed) out of Total.
@@ -72,9 +76,21 @@ func Run(ctx context.Context, e Embedder, items <-chan Item, opts RunOptions, em
 	}
 	per := 3 * w * h
 	size := opts.batch()
-	load := opts.Load
-	if load == nil {
-		load = DecodeFile
+	crop := func(path string) (*RGB, error) {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return nil, err
+		}
+		return pre.DecodeCrop(data)
+	}
+	if opts.Load != nil {
+		crop = func(path string) (*RGB, error) {
+			img, err := opts.Load(path)
+			if err != nil {
+				return nil, err
+			}
+			return pre.Crop(img), nil
+		}
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -101,11 +117,11 @@ func Run(ctx context.Context, e Embedder, items <-chan Item, opts RunOptions, em
 					}
 				}
 				p := prepared{key: it.Key}
-				img, err := load(it.Path)
+				img, err := crop(it.Path)
 				if err != nil {
 					p.err = err
 				} else {
-					p.px = pre.Tensor(tensors.Get().([]float32), pre.Crop(img))
+					p.px = pre.Tensor(tensors.Get().([]float32), img)
 				}
 				select {
 				case ready <- p:

@@ -58,6 +58,9 @@ func (d *decoder) processDHT(seg []byte) error {
 		code, k := int32(0), int32(0)
 		for l := 1; l <= 16; l++ {
 			h.valOff[l] = k - code
+			if code+int32(counts[l]) > 1<<l {
+				return FormatError("bad Huffman table")
+			}
 			for i := 0; i < counts[l]; i++ {
 				if l <= lookBits {
 					shift := lookBits - l
@@ -74,9 +77,6 @@ func (d *decoder) processDHT(seg []byte) error {
 			} else {
 				h.maxCode[l] = -1
 			}
-			if code > 1<<l {
-				return FormatError("bad Huffman table")
-			}
 			code <<= 1
 		}
 		h.maxCode[17] = 1 << 30 // sentinel
@@ -92,8 +92,9 @@ type bitReader struct {
 	n   uint
 	// atMarker: pos is at a marker (or the end); zeros are being fed.
 	atMarker bool
-	// zeros counts the zero bytes fed past the end of the file.
-	zeros int
+	// zeros counts the zero bytes fed past the end of the file; fed counts all the zero
+	// bytes fed (at a marker or the end).
+	zeros, fed int
 }
 
 // fill tops the accumulator up to at least 57 bits.
@@ -125,8 +126,11 @@ func (d *decoder) fill() {
 				}
 			}
 		}
-		if b.atMarker && d.pos >= len(d.data) {
-			b.zeros++
+		if b.atMarker {
+			b.fed++
+			if d.pos >= len(d.data) {
+				b.zeros++
+			}
 		}
 		b.acc |= uint64(c) << (56 - b.n)
 		b.n += 8
@@ -136,6 +140,16 @@ func (d *decoder) fill() {
 // pastEnd reports whether the decoder has used bits fed past the end of the file.
 func (d *decoder) pastEnd() bool {
 	return d.bits.zeros > 0 && 8*uint(d.bits.zeros) > d.bits.n
+}
+
+// maxPadBits is how many zero bits a scan may consume after its data has run into a
+// marker before Decode gives up on it: libjpeg would go on decoding zeros (a grey smear)
+// for as long as the frame lasts, which lets a few bytes claim seconds of work.
+const maxPadBits = 8 << 10
+
+// padConsumed is the number of zero bits fed at a marker that the decoder has used.
+func (d *decoder) padConsumed() int {
+	return 8*d.bits.fed - int(d.bits.n)
 }
 
 // resetBits discards the accumulator (at a restart marker or a new scan).

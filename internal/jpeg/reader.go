@@ -187,6 +187,7 @@ type decoder struct {
 	adobe          bool
 	adobeTransform uint8
 
+	scans  int
 	ri     int // restart interval, in MCUs
 	eobRun int
 

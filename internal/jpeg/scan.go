@@ -6,6 +6,10 @@ package jpeg
 
 import "fmt"
 
+// maxScans bounds the number of scans in a file: progressive encoders write about ten,
+// and each scan may cost a pass over every block of the picture.
+const maxScans = 256
+
 // scanComp is one component of a scan.
 type scanComp struct {
 	ci     int
@@ -24,6 +28,10 @@ func (d *decoder) processSOS(seg []byte) error {
 	n := int(seg[0])
 	if n < 1 || n > d.nComp || len(seg) != 4+2*n {
 		return FormatError("SOS has wrong length")
+	}
+	d.scans++
+	if d.scans > maxScans {
+		return FormatError(fmt.Sprintf("more than %d scans", maxScans))
 	}
 	if !d.allocated {
 		if err := d.allocate(); err != nil {
@@ -104,6 +112,9 @@ func (d *decoder) processSOS(seg []byte) error {
 			d.eobRun = 0
 		}
 		mx, my := m%mcusX, m/mcusX
+		if mx == 0 && (d.pastEnd() || d.padConsumed() > maxPadBits) {
+			return FormatError("scan data ends early (truncated or damaged file)")
+		}
 		for i := 0; i < n; i++ {
 			sc := &scan[i]
 			c := &d.comp[sc.ci]
