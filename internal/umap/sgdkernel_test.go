@@ -116,11 +116,13 @@ func BenchmarkSGDKernel(b *testing.B) {
 		}
 		b.Run(k.name, func(b *testing.B) {
 			work := make([]float32, len(pos))
+			cpu0 := cpuTime()
 			for b.Loop() {
 				copy(work, pos)
 				k.f(work, ops, snap, steps, steps, dim, c)
 			}
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64((steps-1)*sgdLanes), "ns/step")
+			b.ReportMetric((cpuTime()-cpu0)/float64(b.N)/float64((steps-1)*sgdLanes), "cpu-ns/step")
 		})
 	}
 }
