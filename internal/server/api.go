@@ -190,16 +190,44 @@ const PointsMagic = "MTFP"
 // n float32 x, n float32 y and n int32 cluster labels (−1: noise or
 // unclustered). A browser reads it with typed arrays, without parsing.
 func (s *Server) handlePoints(w http.ResponseWriter, r *http.Request) {
+	v, ok := s.viewOf(w, r)
+	if !ok {
+		return
+	}
+	v.payloadOnce.Do(func() { v.payload = pointsPayload(v) })
+	writeBinary(w, v.payload)
+}
+
+// handlePointsIndex answers with the map's spatial index in KDBush's format
+// (see kdindex.go) over the coordinates the UI draws (mapCoords), for
+// regl-scatterplot's draw(points, {spatialIndex}).
+func (s *Server) handlePointsIndex(w http.ResponseWriter, r *http.Request) {
+	v, ok := s.viewOf(w, r)
+	if !ok {
+		return
+	}
+	v.indexOnce.Do(func() { v.index = kdIndex(mapCoords(v.x, v.y)) })
+	writeBinary(w, v.index)
+}
+
+// viewOf resolves and loads the view a request asks for, answering with
+// the error if it cannot.
+func (s *Server) viewOf(w http.ResponseWriter, r *http.Request) (*view, bool) {
 	res, err := s.resolve(r.Context(), r)
 	if err != nil {
 		s.fail(w, r, err)
-		return
+		return nil, false
 	}
 	v, err := s.view(r.Context(), res)
 	if err != nil {
 		s.fail(w, r, err)
-		return
+		return nil, false
 	}
+	return v, true
+}
+
+// pointsPayload encodes the payload of /api/points.
+func pointsPayload(v *view) []byte {
 	n := len(v.x)
 	buf := make([]byte, 16+12*n)
 	copy(buf, PointsMagic)
@@ -222,10 +250,15 @@ func (s *Server) handlePoints(w http.ResponseWriter, r *http.Request) {
 		le.PutUint32(buf[off:], uint32(l))
 		off += 4
 	}
+	return buf
+}
+
+// writeBinary answers with b as application/octet-stream.
+func writeBinary(w http.ResponseWriter, b []byte) {
 	w.Header().Set("Content-Type", "application/octet-stream")
 	w.Header().Set("Cache-Control", "no-store")
-	w.Header().Set("Content-Length", strconv.Itoa(len(buf)))
-	w.Write(buf)
+	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
+	w.Write(b)
 }
 
 // ClusterInfo is one cluster of a clustering.

@@ -7,6 +7,7 @@ import (
 	"math"
 	"net/http"
 	"strconv"
+	"sync"
 
 	"motif/internal/catalog"
 	"motif/internal/pipeline"
@@ -39,6 +40,13 @@ type view struct {
 	labels   []int32
 	prob     []float64
 	outlier  []float64
+
+	// The binary payloads of /api/points and /api/points/index, built on
+	// first request: the same bytes serve every reload.
+	payloadOnce sync.Once
+	payload     []byte
+	indexOnce   sync.Once
+	index       []byte
 }
 
 // httpError is an error with the status it answers with.

@@ -113,6 +113,7 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /api/runs", s.handleRuns)
 	m.HandleFunc("GET /api/view", s.handleView)
 	m.HandleFunc("GET /api/points", s.handlePoints)
+	m.HandleFunc("GET /api/points/index", s.handlePointsIndex)
 	m.HandleFunc("GET /api/clusters", s.handleClusters)
 	m.HandleFunc("POST /api/clusters/{run}/{label}", s.handleNameCluster)
 	m.HandleFunc("GET /api/item/{row}", s.handleItem)

@@ -122,6 +122,20 @@ export async function getPoints(run?: number): Promise<Points> {
   return decodePoints(await r.arrayBuffer());
 }
 
+/**
+ * getPointsIndex fetches the map's spatial index, built by the server in
+ * KDBush's format over the coordinates the UI draws; null if the server
+ * has none to give (the UI then builds it itself).
+ */
+export async function getPointsIndex(run?: number): Promise<ArrayBuffer | null> {
+  try {
+    const r = await fetch(withParams('/api/points/index', { run }), { credentials: 'same-origin' });
+    return r.ok ? await r.arrayBuffer() : null;
+  } catch {
+    return null;
+  }
+}
+
 /** csrfToken is the token the page's cookie carries. */
 export function csrfToken(): string {
   for (const part of document.cookie.split(';')) {

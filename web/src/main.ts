@@ -8,8 +8,9 @@
 import createScatterplot from 'regl-scatterplot';
 import {
   ApiError, Brief, ClusterInfo, Item, Points, RunInfo, SweepInfo, ViewInfo,
-  ColumnInfo, getColumn, getJSON, getPoints, post, withParams,
+  ColumnInfo, getColumn, getJSON, getPoints, getPointsIndex, post, withParams,
 } from './api';
+import { MapRenderer } from './render';
 
 type Scatterplot = ReturnType<typeof createScatterplot>;
 
@@ -90,6 +91,9 @@ class Explorer {
   view!: ViewInfo;
   pts!: Points;
   plot: Scatterplot | null = null;
+  renderer: MapRenderer | null = null;
+  /** index is the spatial index of the drawn points, when the server's matched them. */
+  index: ArrayBuffer | undefined;
   /** sp is the scatter plot, once draw has made it. */
   get sp(): Scatterplot {
     if (!this.plot) throw new Error('the map is not drawn yet');
@@ -101,6 +105,8 @@ class Explorer {
   selection: number[] = [];
   hovered = -1;
   thumbTimer = 0;
+  /** drawn is whether the plot has shown points yet. */
+  drawn = false;
   nx!: Float32Array;
   ny!: Float32Array;
   column: { info: ColumnInfo; values: Float32Array } | null = null;
@@ -137,8 +143,16 @@ class Explorer {
   /** load fetches and draws the map of a run (undefined: the server's choice). */
   async load(run: number | undefined) {
     this.status('loading…');
+    // The three requests run at once. The scatter plot is made as soon as
+    // the view says how many points come, so that the canvas has taken its
+    // size (a resize costs a full render) before the points arrive.
+    const ptsP = getPoints(run);
+    const indexP = getPointsIndex(run);
+    ptsP.catch(() => undefined);
     const view = await getJSON<ViewInfo>('/api/view', { run });
-    const pts = await getPoints(run);
+    performance.mark('motif:view');
+    this.makePlot(view.set.rows);
+    const [pts, index] = await Promise.all([ptsP, indexP]);
     performance.mark('motif:points');
     this.view = view;
     this.pts = pts;
@@ -147,7 +161,7 @@ class Explorer {
     this.run = pts.clusterRun || pts.layoutRun;
     this.briefs.clear();
     this.column = null;
-    await this.draw();
+    await this.draw(index);
     performance.mark('motif:drawn');
     const colour = $('colour-select') as HTMLSelectElement;
     colour.replaceChildren(h('option', { value: '' }, 'cluster'));
@@ -177,41 +191,26 @@ class Explorer {
     }
   }
 
-  async draw() {
-    const { n, x, y, labels } = this.pts;
-    let minX = Infinity, maxX = -Infinity, minY = Infinity, maxY = -Infinity, k = 0;
-    for (let i = 0; i < n; i++) {
-      minX = Math.min(minX, x[i]); maxX = Math.max(maxX, x[i]);
-      minY = Math.min(minY, y[i]); maxY = Math.max(maxY, y[i]);
-      k = Math.max(k, labels[i] + 1);
-    }
-    const span = Math.max(maxX - minX, maxY - minY) || 1;
-    const cx = (minX + maxX) / 2, cy = (minY + maxY) / 2, sc = 1.9 / span;
-    const nx = new Float32Array(n), ny = new Float32Array(n), cat = new Float32Array(n);
-    for (let i = 0; i < n; i++) {
-      nx[i] = (x[i] - cx) * sc;
-      ny[i] = (y[i] - cy) * sc;
-      cat[i] = labels[i] + 1; // 0 is noise
-    }
-    this.nx = nx;
-    this.ny = ny;
-    this.colours = [NOISE, ...palette(k)];
-    if (this.plot) {
-      this.sp.deselect({ preventEvent: true });
-      await this.sp.unfilter({ preventEvent: true });
-      await this.sp.set({ pointColor: this.colours });
-      await this.sp.draw({ x: nx, y: ny, valueA: cat }, { zDataType: 'categorical' });
-      await this.sp.zoomToOrigin();
-      return;
-    }
+  /** makePlot creates the scatter plot (once), sized for n points. */
+  makePlot(n: number) {
+    if (this.plot) return;
     const canvas = $('map') as HTMLCanvasElement;
+    const renderer = new MapRenderer('#ffffff');
+    const layer = $('thumb-layer');
+    // Thumbnails sit where the last full render put their points: hide
+    // them while the map shows a moved copy.
+    renderer.onMove = (k, dx, dy) => {
+      layer.style.visibility = k === 1 && dx === 0 && dy === 0 ? '' : 'hidden';
+    };
+    this.renderer = renderer;
     this.plot = createScatterplot({
       canvas,
+      renderer: renderer.renderer,
       width: 'auto',
       height: 'auto',
       backgroundColor: '#ffffff',
       pointSize: n > 200_000 ? 2 : n > 20_000 ? 3 : 5,
-      pointColor: this.colours,
+      pointColor: [NOISE],
       pointColorActive: '#000000',
       pointColorHover: '#000000',
       colorBy: 'valueA',
@@ -223,13 +222,68 @@ class Explorer {
       lassoOnLongPress: false,
       lassoInitiator: false,
       performanceMode: n > 500_000,
-      // Build the spatial index on the main thread: handing a million
-      // points to a worker costs more than building the index here, and
-      // the CSP allows no blob: workers.
+      // Without the server's index, build it on the main thread: handing
+      // a million points to a worker costs more than building the index
+      // here, and the CSP allows no blob: workers.
       spatialIndexUseWorker: false,
       deselectOnEscape: true,
+      // Events come synchronously, so that the renderer learns what a
+      // frame shows before drawing it.
+      syncEvents: true,
     });
-    await this.sp.draw({ x: nx, y: ny, valueA: cat }, { zDataType: 'categorical' });
+    const sp = this.plot;
+    sp.subscribe('pointOver', () => renderer.hovered());
+    sp.subscribe('pointOut', () => renderer.hovered());
+    for (const ev of ['select', 'deselect', 'unfilter', 'lassoStart', 'lassoExtend', 'lassoEnd'] as const) {
+      sp.subscribe(ev, () => renderer.changed());
+    }
+  }
+
+  /**
+   * draw shows this.pts. index is the server's spatial index of them; it
+   * is used only if it holds exactly the coordinates drawn.
+   */
+  async draw(index: ArrayBuffer | null = null) {
+    const { n, x, y, labels } = this.pts;
+    let minX = Infinity, maxX = -Infinity, minY = Infinity, maxY = -Infinity, k = 0;
+    for (let i = 0; i < n; i++) {
+      minX = Math.min(minX, x[i]); maxX = Math.max(maxX, x[i]);
+      minY = Math.min(minY, y[i]); maxY = Math.max(maxY, y[i]);
+      k = Math.max(k, labels[i] + 1);
+    }
+    // The server's index (/api/points/index) computes these coordinates
+    // with the same arithmetic; keep the two in step.
+    const span = Math.max(maxX - minX, maxY - minY) || 1;
+    const cx = (minX + maxX) / 2, cy = (minY + maxY) / 2, sc = 1.9 / span;
+    const nx = new Float32Array(n), ny = new Float32Array(n), cat = new Float32Array(n);
+    let lo = 0, hi = 0;
+    for (let i = 0; i < n; i++) {
+      nx[i] = (x[i] - cx) * sc;
+      ny[i] = (y[i] - cy) * sc;
+      cat[i] = labels[i] + 1; // 0 is noise
+      if (nx[i] < nx[lo]) lo = i;
+      if (nx[i] > nx[hi]) hi = i;
+    }
+    this.nx = nx;
+    this.ny = ny;
+    this.index = index && indexMatches(index, nx, ny) ? index : undefined;
+    document.body.dataset.index = this.index ? 'server' : 'browser';
+    this.colours = [NOISE, ...palette(k)];
+    this.makePlot(n);
+    this.renderer!.attach(this.sp, lo, hi);
+    this.renderer!.changed();
+    const options = { zDataType: 'categorical' as const, spatialIndex: this.index };
+    if (this.drawn) {
+      this.sp.deselect({ preventEvent: true });
+      await this.sp.unfilter({ preventEvent: true });
+      await this.sp.set({ pointColor: this.colours });
+      await this.sp.draw({ x: nx, y: ny, valueA: cat }, options);
+      await this.sp.zoomToOrigin();
+      return;
+    }
+    await this.sp.set({ pointColor: this.colours });
+    await this.sp.draw({ x: nx, y: ny, valueA: cat }, options);
+    this.drawn = true;
   }
 
   wire() {
@@ -326,8 +380,9 @@ class Explorer {
       add(NOISE, 'no value');
       legend.hidden = false;
     }
+    this.renderer?.changed();
     await this.sp.set({ pointColor: colours });
-    await this.sp.draw({ x: this.nx, y: this.ny, valueA: cat }, { zDataType: 'categorical', preventFilterReset: true });
+    await this.sp.draw({ x: this.nx, y: this.ny, valueA: cat }, { zDataType: 'categorical', preventFilterReset: true, spatialIndex: this.index });
   }
 
   /** valueText shows a value of the current numeric or time column. */
@@ -347,6 +402,7 @@ class Explorer {
     const b = Number(($('range-hi') as HTMLInputElement).value) / 1000;
     const lo = lo0 + Math.min(a, b) * (hi0 - lo0), hi = lo0 + Math.max(a, b) * (hi0 - lo0);
     $('range-label').textContent = `${this.valueText(lo)} – ${this.valueText(hi)}`;
+    this.renderer?.changed();
     if (a <= 0 && b >= 1) {
       this.sp.unfilter();
       return;
@@ -413,6 +469,14 @@ class Explorer {
 
   async drawThumbs() {
     const layer = $('thumb-layer');
+    // Zoomed out, far more than 150 points are in view: skip the search
+    // (which lists them all). The visible area shrinks with the square of
+    // the camera's distance (1: the whole map).
+    const d = (this.sp.get('camera') as { distance: number[] }).distance[0];
+    if (this.pts.n * d * d > 50_000) {
+      layer.replaceChildren();
+      return;
+    }
     const inView = this.sp.get('pointsInView') as number[];
     if (!inView || inView.length > 150 || inView.length === 0) {
       layer.replaceChildren();
@@ -656,6 +720,28 @@ class Explorer {
       h('p', { class: 'cluster-meta' }, 'To show a setting that has no run yet: motif cluster --min-cluster-size N --min-samples M, then reload.'),
     );
   }
+}
+
+/**
+ * indexMatches reports whether a KDBush index holds exactly the points
+ * (x[i], y[i]): the same count and, for every item, its row's coordinates.
+ */
+function indexMatches(index: ArrayBuffer, x: Float32Array, y: Float32Array): boolean {
+  const n = x.length;
+  if (index.byteLength < 8) return false;
+  const head = new DataView(index);
+  // Magic, format version 1 and Float32Array coordinates.
+  if (head.getUint8(0) !== 0xdb || head.getUint8(1) !== 0x17 || head.getUint32(4, true) !== n) return false;
+  const idBytes = n < 65536 ? 2 : 4;
+  const pad = (8 - ((n * idBytes) % 8)) % 8;
+  if (index.byteLength !== 8 + n * idBytes + pad + 8 * n) return false;
+  const ids = idBytes === 2 ? new Uint16Array(index, 8, n) : new Uint32Array(index, 8, n);
+  const xy = new Float32Array(index, 8 + n * idBytes + pad, 2 * n);
+  for (let i = 0; i < n; i++) {
+    const r = ids[i];
+    if (r >= n || xy[2 * i] !== x[r] || xy[2 * i + 1] !== y[r]) return false;
+  }
+  return true;
 }
 
 new Explorer().start();
