@@ -2,6 +2,7 @@ package umap
 
 import (
 	"context"
+	"math"
 	"sync"
 )
 
@@ -69,7 +70,7 @@ func (l *layout) run(ctx context.Context, y []float32, progress func(done, total
 		c := *l.consts
 		c.set(kAlpha, float32(alpha))
 		copy(snap, y)
-		parallelFor(l.threads, l.g.n, 256, func(lo, hi int) {
+		parallelFor(l.threads, l.g.n, sgdGrain, func(lo, hi int) {
 			bt, _ := l.batches.Get().(*sgdBatch)
 			if bt == nil {
 				bt = newSGDBatch(l.dim)
@@ -86,6 +87,10 @@ func (l *layout) run(ctx context.Context, y []float32, progress func(done, total
 	}
 	return nil
 }
+
+// sgdGrain is the number of vertices a goroutine takes at a time: 32 per
+// lane, so that the lanes end a batch at nearly the same step.
+const sgdGrain = 32 * sgdLanes
 
 // sgdBatch collects the update sequences of vertices, one vertex after
 // another in each of sgdLanes lanes, for sgdKernel.
@@ -138,12 +143,11 @@ func (bt *sgdBatch) reset() {
 // lane returns the lane to which a sequence of m steps goes, the least
 // filled one, running the batch first if that one has no room.
 func (bt *sgdBatch) lane(m int, y, snap []float32, c *sgdConsts) int {
-	best := 0
-	for l := 1; l < sgdLanes; l++ {
-		if bt.next[l] < bt.next[best] {
-			best = l
-		}
+	key := math.MaxInt
+	for l, t := range bt.next {
+		key = min(key, t*sgdLanes+l) // branch-free
 	}
+	best := key % sgdLanes
 	if bt.next[best]+m <= bt.stride {
 		return best
 	}
@@ -192,20 +196,30 @@ func (bt *sgdBatch) flush(y, snap []float32, c *sgdConsts) {
 func (l *layout) plan(j, epoch int, bt *sgdBatch, snap, y []float32, c *sgdConsts) {
 	g := l.g
 	n := float64(epoch)
-	due := bt.due[:0]
-	m := 1 // the load of j's position
-	for e := g.indptr[j]; e < g.indptr[j+1]; e++ {
-		if l.epochOfNextSample[e] > n {
-			continue
-		}
-		l.epochOfNextSample[e] += l.epochsPerSample[e]
-		nNeg := max(0, int((n-l.epochOfNextNegative[e])/l.epochsPerNegSample[e]))
-		l.epochOfNextNegative[e] += float64(nNeg) * l.epochsPerNegSample[e]
-		due = append(due, dueEdge{g.indices[e], int32(nNeg)})
-		m += 2 + nNeg
+	lo, hi := g.indptr[j], g.indptr[j+1]
+	if cap(bt.due) < hi-lo {
+		bt.due = make([]dueEdge, hi-lo)
 	}
-	bt.due = due
-	if len(due) == 0 {
+	due := bt.due[:hi-lo]
+	// Branch-free: whether an edge is due is close to a coin toss, too
+	// costly to predict; edges that are not due add 0 everywhere.
+	cnt, m := 0, 1 // m counts the steps, 1 for the load of j's position
+	for e := lo; e < hi; e++ {
+		var isDue int
+		if l.epochOfNextSample[e] <= n {
+			isDue = 1
+		}
+		f := float64(isDue)
+		eps, negEps := l.epochsPerSample[e], l.epochsPerNegSample[e]
+		l.epochOfNextSample[e] += f * eps
+		nNeg := isDue * max(0, int((n-l.epochOfNextNegative[e])/negEps))
+		l.epochOfNextNegative[e] += float64(nNeg) * negEps
+		due[cnt] = dueEdge{g.indices[e], int32(nNeg)}
+		cnt += isDue
+		m += isDue * (2 + nNeg)
+	}
+	due = due[:cnt]
+	if cnt == 0 {
 		return
 	}
 	lane := bt.lane(m, y, snap, c)
@@ -213,8 +227,12 @@ func (l *layout) plan(j, epoch int, bt *sgdBatch, snap, y []float32, c *sgdConst
 	ops := bt.ops[(lane/8)*bt.stride*8+lane%8:]
 	ops[t*8] = opLoad | uint32(j)
 	t++
+	// Negative samples: k = ⌊r·n / 2³²⌋ for 32-bit halves r of the
+	// stream's numbers (Lemire's multiply-shift; the bias, below n / 2³²,
+	// is that of umap-learn's own modulo).
 	var rng stream
-	seeded := false
+	var r uint64
+	seeded, half := false, false
 	for _, de := range due {
 		ops[t*8] = opAttract | uint32(de.k)
 		ops[t*8+8] = opAttract | uint32(de.k)
@@ -224,7 +242,13 @@ func (l *layout) plan(j, epoch int, bt *sgdBatch, snap, y []float32, c *sgdConst
 			seeded = true
 		}
 		for range de.nNeg {
-			if kk := rng.intn(g.n); kk != j {
+			if half {
+				r >>= 32
+			} else {
+				r = rng.next()
+			}
+			half = !half
+			if kk := int((r & (1<<32 - 1) * uint64(g.n)) >> 32); kk != j {
 				ops[t*8] = opRepel | uint32(kk)
 				t++
 			}

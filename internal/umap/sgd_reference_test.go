@@ -49,7 +49,8 @@ func (l *layout) vertexReference(j, epoch int, c *sgdConsts, y, snap []float32) 
 	g := l.g
 	cur := y[j*dim : (j+1)*dim]
 	var rng stream
-	seeded := false
+	var r uint64
+	seeded, half := false, false
 	for e := g.indptr[j]; e < g.indptr[j+1]; e++ {
 		if l.epochOfNextSample[e] > n {
 			continue
@@ -71,7 +72,14 @@ func (l *layout) vertexReference(j, epoch int, c *sgdConsts, y, snap []float32) 
 			seeded = true
 		}
 		for range nNeg {
-			k := rng.intn(g.n)
+			// Two indices per number of the stream, from its halves.
+			if half {
+				r >>= 32
+			} else {
+				r = rng.next()
+			}
+			half = !half
+			k := int(uint64(uint32(r)) * uint64(g.n) >> 32)
 			if k == j {
 				continue
 			}
