@@ -11,7 +11,7 @@ import (
 
 // benchGraph returns the pruned fuzzy graph of the first n Fashion-MNIST
 // test images (cosine, k = 20) and its exact edge-sample count per epoch.
-func benchGraph(b *testing.B, n int) (*sparseGraph, float64) {
+func benchGraph(b testing.TB, n int) (*sparseGraph, float64) {
 	x := loadFashion(b, n)
 	kg, err := knn.Build(context.Background(), x, n, 784, 20, knn.Options{Metric: knn.Cosine, Seed: 1})
 	if err != nil {

@@ -22,6 +22,7 @@ type layout struct {
 	epochsPerSample     []float64
 	epochsPerNegSample  []float64
 	epochOfNextSample   []float64
+	dueEpoch            []int32 // ⌈epochOfNextSample⌉: the edge is due in epochs ≥ dueEpoch
 	epochOfNextNegative []float64
 	consts              *sgdConsts
 	batches             sync.Pool // of *sgdBatch
@@ -42,6 +43,7 @@ func newLayout(g *sparseGraph, dim int, a, b, gamma, alpha0, negRate float64, nE
 	l.epochsPerSample = make([]float64, m)
 	l.epochsPerNegSample = make([]float64, m)
 	l.epochOfNextSample = make([]float64, m)
+	l.dueEpoch = make([]int32, m)
 	l.epochOfNextNegative = make([]float64, m)
 	for e, w := range g.weights {
 		ns := float64(nEpochs) * float64(w/wmax)
@@ -52,6 +54,7 @@ func newLayout(g *sparseGraph, dim int, a, b, gamma, alpha0, negRate float64, nE
 		l.epochsPerSample[e] = eps
 		l.epochsPerNegSample[e] = eps / negRate
 		l.epochOfNextSample[e] = eps
+		l.dueEpoch[e] = int32(math.Ceil(eps))
 		l.epochOfNextNegative[e] = eps / negRate
 	}
 	return l
@@ -201,22 +204,23 @@ func (l *layout) plan(j, epoch int, bt *sgdBatch, snap, y []float32, c *sgdConst
 		bt.due = make([]dueEdge, hi-lo)
 	}
 	due := bt.due[:hi-lo]
-	// Branch-free: whether an edge is due is close to a coin toss, too
-	// costly to predict; edges that are not due add 0 everywhere.
-	cnt, m := 0, 1 // m counts the steps, 1 for the load of j's position
+	// The due edges, without branches: whether an edge is due is close to
+	// a coin toss, too costly to predict. An edge is due when
+	// epochOfNextSample ≤ epoch, that is when dueEpoch ≤ epoch.
+	cnt := 0
 	for e := lo; e < hi; e++ {
-		var isDue int
-		if l.epochOfNextSample[e] <= n {
-			isDue = 1
-		}
-		f := float64(isDue)
-		eps, negEps := l.epochsPerSample[e], l.epochsPerNegSample[e]
-		l.epochOfNextSample[e] += f * eps
-		nNeg := isDue * max(0, int((n-l.epochOfNextNegative[e])/negEps))
-		l.epochOfNextNegative[e] += float64(nNeg) * negEps
-		due[cnt] = dueEdge{g.indices[e], int32(nNeg)}
-		cnt += isDue
-		m += isDue * (2 + nNeg)
+		due[cnt].k = int32(e) // the edge for now; its column below
+		cnt += int(uint32(l.dueEpoch[e]-int32(epoch)-1) >> 31)
+	}
+	m := 1 // steps: the load of j's position, then two per due edge and the negative samples
+	for i := range due[:cnt] {
+		e := int(due[i].k)
+		l.epochOfNextSample[e] += l.epochsPerSample[e]
+		l.dueEpoch[e] = int32(math.Ceil(l.epochOfNextSample[e]))
+		nNeg := max(0, int((n-l.epochOfNextNegative[e])/l.epochsPerNegSample[e]))
+		l.epochOfNextNegative[e] += float64(nNeg) * l.epochsPerNegSample[e]
+		due[i] = dueEdge{g.indices[e], int32(nNeg)}
+		m += 2 + nNeg
 	}
 	due = due[:cnt]
 	if cnt == 0 {
