@@ -52,3 +52,18 @@ func BenchmarkDecodeAndPreprocess(b *testing.B) {
 		p.Tensor(dst, p.Crop(img))
 	}
 }
+
+// BenchmarkDecodeCrop is the pipeline's path: decode only what the resize and centre crop
+// read, then the tensor.
+func BenchmarkDecodeCrop(b *testing.B) {
+	data := benchJPEG(b)
+	p := DINOv2()
+	dst := make([]float32, 3*224*224)
+	for b.Loop() {
+		img, err := p.DecodeCrop(data)
+		if err != nil {
+			b.Fatal(err)
+		}
+		p.Tensor(dst, img)
+	}
+}

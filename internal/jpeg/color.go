@@ -39,7 +39,11 @@ type upsampler struct {
 	fancyH bool // triangle filter horizontally (ratio 2)
 	fancyV bool // triangle filter vertically (ratio 2)
 	x0, x1 int
-	sums   []int32 // column sums for the current output row, indexed by sample
+	// c0…c1 are the sample columns the output columns read; sums[i+1] holds the column
+	// sum of sample c0+i, with sums[0] and the last entry repeating the edge samples.
+	c0, c1 int
+	sums   []int32
+	buf    []uint8
 }
 
 func newUpsampler(c *component, hmax, vmax, x0, x1 int) *upsampler {
@@ -53,7 +57,9 @@ func newUpsampler(c *component, hmax, vmax, x0, x1 int) *upsampler {
 		u.fancyH = c.w > 2
 		u.fancyV = u.fancyH
 	}
-	u.sums = make([]int32, c.w)
+	u.c0, u.c1 = x0/u.rx, (x1-1)/u.rx+1
+	u.sums = make([]int32, u.c1-u.c0+2)
+	u.buf = make([]uint8, u.rx*(u.c1-u.c0))
 	return u
 }
 
@@ -64,28 +70,32 @@ func (c *component) sampleRow(y int) []uint8 {
 	return c.pix[off : off+c.stride]
 }
 
-// row writes the upsampled samples of picture row y, columns x0…x1−1, to out.
-func (u *upsampler) row(out []uint8, y int) {
+// row returns the upsampled samples of picture row y, columns x0…x1−1.
+func (u *upsampler) row(y int) []uint8 {
 	c := u.c
 	sx0 := 8 * c.bx0 // first sample column held in the plane
+	n := u.x1 - u.x0
 	if u.rx == 1 && u.ry == 1 {
-		copy(out, c.sampleRow(y)[u.x0-sx0:u.x1-sx0])
-		return
+		return c.sampleRow(y)[u.x0-sx0 : u.x1-sx0]
 	}
 	cy := y / u.ry
 	if !u.fancyV && !u.fancyH {
 		src := c.sampleRow(cy)
-		for x := u.x0; x < u.x1; x++ {
-			out[x-u.x0] = src[x/u.rx-sx0]
+		out := u.buf[:n]
+		for x := range out {
+			out[x] = src[(u.x0+x)/u.rx-sx0]
 		}
-		return
+		return out
 	}
-	// Column sums over the samples the output columns read.
-	lo, hi := u.x0/u.rx, (u.x1-1)/u.rx+1
-	if u.fancyH {
-		lo, hi = max(0, lo-1), min(c.w, hi+1)
-	}
+	// Column sums of samples c0−1…c1, edges repeated.
 	near := c.sampleRow(cy)
+	sums := u.sums
+	if !u.fancyH {
+		// h1v2 reads no neighbouring columns (nor holds them in the plane)
+		sums = sums[1 : len(sums)-1]
+	}
+	first := u.c0 - 1 + (len(u.sums)-len(sums))/2
+	last := c.w - 1
 	if u.fancyV {
 		// The other row: above for the upper output row of a pair, below for the
 		// lower; the edge rows repeat (jdmainct.c's context rows).
@@ -95,63 +105,65 @@ func (u *upsampler) row(out []uint8, y int) {
 		}
 		fy = max(0, min(c.h-1, fy))
 		far := c.sampleRow(fy)
-		for i := lo; i < hi; i++ {
-			u.sums[i] = 3*int32(near[i-sx0]) + int32(far[i-sx0])
-		}
+		u.columnSums(sums, near, far, first-sx0, last-sx0)
 	} else {
-		for i := lo; i < hi; i++ {
-			u.sums[i] = int32(near[i-sx0])
-		}
+		u.columnSums(sums, near, nil, first-sx0, last-sx0)
 	}
-	s := u.sums
-	last := c.w - 1
-	switch {
-	case !u.fancyH: // h1v2
+	if !u.fancyH { // h1v2
 		bias := int32(1)
 		if y%2 == 1 {
 			bias = 2
 		}
-		for x := u.x0; x < u.x1; x++ {
-			out[x-u.x0] = uint8((s[x] + bias) >> 2)
+		out := u.buf[:n]
+		s := sums[:n]
+		for x := range out {
+			out[x] = uint8((s[x] + bias) >> 2)
 		}
-	case !u.fancyV: // h2v1
-		for x := u.x0; x < u.x1; x++ {
-			cx := x >> 1
-			var v int32
-			if x&1 == 0 {
-				if cx == 0 {
-					v = s[0]
-				} else {
-					v = (3*s[cx] + s[cx-1] + 1) >> 2
-				}
-			} else {
-				if cx == last {
-					v = s[cx]
-				} else {
-					v = (3*s[cx] + s[cx+1] + 2) >> 2
-				}
-			}
-			out[x-u.x0] = uint8(v)
+		return out
+	}
+	// h2v1: 3/4 nearer + 1/4 further sample, biases 1 and 2, >> 2; h2v2: the same on
+	// column sums of 3/4 and 1/4 rows, biases 8 and 7, >> 4. At the edges the further
+	// sample is the edge sample itself, which gives libjpeg's special cases.
+	be, bo, sh := int32(1), int32(2), uint(2)
+	if u.fancyV {
+		be, bo, sh = 8, 7, 4
+	}
+	buf := u.buf
+	for i := 1; i < len(sums)-1; i++ {
+		a := 3 * sums[i]
+		o := buf[2*(i-1) : 2*(i-1)+2 : 2*(i-1)+2]
+		o[0] = uint8((a + sums[i-1] + be) >> sh)
+		o[1] = uint8((a + sums[i+1] + bo) >> sh)
+	}
+	off := u.x0 - 2*u.c0
+	return buf[off : off+n]
+}
+
+// columnSums sets sums[i] to 3·near[j] + far[j] (near[j] when far is nil) for
+// j = first+i clamped to 0…last.
+func (u *upsampler) columnSums(sums []int32, near, far []uint8, first, last int) {
+	i0 := min(len(sums), max(0, -first))
+	i1 := max(i0, min(len(sums), last+1-first))
+	nr := near[first+i0 : first+i1]
+	s := sums[i0:i1]
+	if far != nil {
+		fr := far[first+i0 : first+i1]
+		fr = fr[:len(nr)]
+		s = s[:len(nr)]
+		for k, v := range nr {
+			s[k] = 3*int32(v) + int32(fr[k])
 		}
-	default: // h2v2
-		for x := u.x0; x < u.x1; x++ {
-			cx := x >> 1
-			var v int32
-			if x&1 == 0 {
-				if cx == 0 {
-					v = (4*s[0] + 8) >> 4
-				} else {
-					v = (3*s[cx] + s[cx-1] + 8) >> 4
-				}
-			} else {
-				if cx == last {
-					v = (4*s[cx] + 7) >> 4
-				} else {
-					v = (3*s[cx] + s[cx+1] + 7) >> 4
-				}
-			}
-			out[x-u.x0] = uint8(v)
+	} else {
+		s = s[:len(nr)]
+		for k, v := range nr {
+			s[k] = int32(v)
 		}
+	}
+	for i := 0; i < i0; i++ {
+		sums[i] = sums[i0]
+	}
+	for i := i1; i < len(sums); i++ {
+		sums[i] = sums[i1-1]
 	}
 }
 
@@ -170,11 +182,10 @@ func (d *decoder) convert() *Image {
 	var ups [maxComponents]*upsampler
 	for i := 0; i < d.nComp; i++ {
 		ups[i] = newUpsampler(&d.comp[i], d.hmax, d.vmax, r.Min.X, r.Max.X)
-		rows[i] = make([]uint8, w)
 	}
 	for y := r.Min.Y; y < r.Max.Y; y++ {
 		for i := 0; i < d.nComp; i++ {
-			ups[i].row(rows[i], y)
+			rows[i] = ups[i].row(y)
 		}
 		o := m.Pix[ch*(y*d.width+r.Min.X) : ch*(y*d.width+r.Max.X)]
 		switch cs {
@@ -187,11 +198,14 @@ func (d *decoder) convert() *Image {
 			}
 		case YCbCr:
 			yy, cb, cr := rows[0][:w], rows[1][:w], rows[2][:w]
-			for x := range w {
+			o = o[:3*w]
+			for x := range yy {
 				l := int32(yy[x])
-				o[3*x] = clamp8(l + crR[cr[x]])
-				o[3*x+1] = clamp8(l + (cbG[cb[x]]+crG[cr[x]])>>16)
-				o[3*x+2] = clamp8(l + cbB[cb[x]])
+				b, r := cb[x], cr[x]
+				p := o[3*x : 3*x+3 : 3*x+3]
+				p[0] = clamp8(l + crR[r])
+				p[1] = clamp8(l + (cbG[b]+crG[r])>>16)
+				p[2] = clamp8(l + cbB[b])
 			}
 		case CMYK:
 			// Pillow reads every CMYK JPEG with Adobe's inverted polarity.
