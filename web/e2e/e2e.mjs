@@ -171,16 +171,18 @@ async function colouredPixels(page, locator) {
     g.drawImage(img, 0, 0);
     const px = g.getImageData(0, 0, c.width, c.height).data;
     const hits = [];
-    let count = 0, ink = 0;
+    let count = 0, ink = 0, sx = 0, sy = 0;
     for (let i = 0; i < px.length; i += 4) {
       const [r, gg, b] = [px[i], px[i + 1], px[i + 2]];
       if (Math.min(r, gg, b) < 235) ink++;
       if (Math.max(r, gg, b) - Math.min(r, gg, b) > 60) {
         count++;
+        sx += (i / 4) % c.width;
+        sy += Math.floor(i / 4 / c.width);
         if (count % 7 === 0) hits.push([(i / 4) % c.width, Math.floor(i / 4 / c.width)]);
       }
     }
-    return { count, ink, hits, width: c.width, height: c.height };
+    return { count, ink, hits, width: c.width, height: c.height, centre: [sx / count, sy / count] };
   }, b64);
 }
 
@@ -212,6 +214,33 @@ async function main() {
     const canvas = page.locator('#map');
     const px = await colouredPixels(page, canvas);
     check(px.count > 200, `canvas shows coloured points (${px.count} coloured pixels of ${px.width}×${px.height})`);
+    check(await page.getAttribute('body', 'data-index') === 'server', `the map uses the server's spatial index (${await page.getAttribute('body', 'data-index')})`);
+
+    // Pan: the points follow the pointer while the button is held (a
+    // moved copy of the last full render where full renders are slow)
+    // and after the release (a full render), then Fit brings them back.
+    {
+      const b = await canvas.boundingBox();
+      const x0 = b.x + b.width / 2, y0 = b.y + b.height / 2;
+      await page.mouse.move(x0, y0);
+      await page.mouse.down();
+      for (let i = 1; i <= 10; i++) await page.mouse.move(x0 + 10 * i, y0 + 6 * i);
+      await page.waitForTimeout(400);
+      const held = await colouredPixels(page, canvas);
+      await page.mouse.up();
+      await page.waitForTimeout(800);
+      const after = await colouredPixels(page, canvas);
+      const shift = (p) => [p.centre[0] - px.centre[0], p.centre[1] - px.centre[1]];
+      const near = (p) => Math.abs(shift(p)[0] - 100) < 3 && Math.abs(shift(p)[1] - 60) < 3;
+      const fmtShift = (p) => shift(p).map((v) => v.toFixed(1)).join(', ');
+      const renders = await page.evaluate(() => performance.getEntriesByName('motif:render').map((m) => Math.round(m.duration)));
+      check(near(held) && near(after) && after.count > 200,
+        `the map pans with the pointer (moved by 100, 60: ${fmtShift(held)} while held, ${fmtShift(after)} after; full renders ${renders.join(' ')} ms)`);
+      await page.click('#fit');
+      await page.waitForTimeout(1200);
+      const back = await colouredPixels(page, canvas);
+      check(Math.abs(shift(back)[0]) < 1 && Math.abs(shift(back)[1]) < 1, `Fit brings the map back (${fmtShift(back)})`);
+    }
 
     // Cluster list: three clusters of 100.
     const items = page.locator('#cluster-list li');

@@ -34,6 +34,12 @@ function h<K extends keyof HTMLElementTagNameMap>(
 
 const NOISE = '#c8c8c8';
 
+/** ClustersRes is the answer of /api/clusters. */
+interface ClustersRes {
+  run: number;
+  clusters: ClusterInfo[];
+}
+
 /** palette gives each cluster a distinct colour: hues by the golden angle. */
 function palette(k: number): string[] {
   const out: string[] = [];
@@ -149,6 +155,11 @@ class Explorer {
     const ptsP = getPoints(run);
     const indexP = getPointsIndex(run);
     ptsP.catch(() => undefined);
+    // The cluster list and the runs load meanwhile too.
+    const clustersP = getJSON<ClustersRes>('/api/clusters', { run });
+    const runsP = getJSON<RunInfo[]>('/api/runs');
+    clustersP.catch(() => undefined);
+    runsP.catch(() => undefined);
     const view = await getJSON<ViewInfo>('/api/view', { run });
     performance.mark('motif:view');
     this.makePlot(view.set.rows);
@@ -171,7 +182,7 @@ class Explorer {
     }
     $('legend').hidden = true;
     $('range').hidden = true;
-    await Promise.all([this.loadClusters(), this.loadRuns()]);
+    await Promise.all([this.loadClusters(clustersP), this.loadRuns(runsP)]);
     const c = this.view.clusters ? ` · cluster run ${this.view.clusters.id}` : ' · no clustering';
     this.status(`${this.pts.n.toLocaleString()} images · set ${this.view.set.name} · map run ${this.pts.layoutRun}${c}`);
   }
@@ -606,8 +617,13 @@ class Explorer {
     }
   }
 
-  async loadClusters() {
-    const res = await getJSON<{ run: number; clusters: ClusterInfo[] }>('/api/clusters', this.params());
+  /**
+   * loadClusters lists the clusters of the map shown; pre is a response
+   * fetched beforehand, used if it is of the clustering shown.
+   */
+  async loadClusters(pre?: Promise<ClustersRes>) {
+    let res = pre ? await pre.catch(() => null) : null;
+    if (!res || res.run !== this.pts.clusterRun) res = await getJSON<ClustersRes>('/api/clusters', this.params());
     this.clusters = res.clusters;
     const list = $('cluster-list');
     list.replaceChildren();
@@ -659,8 +675,9 @@ class Explorer {
     return li;
   }
 
-  async loadRuns() {
-    const runs = await getJSON<RunInfo[]>('/api/runs');
+  /** loadRuns fills the run menu; pre is the run list fetched beforehand. */
+  async loadRuns(pre?: Promise<RunInfo[]>) {
+    const runs = await (pre ?? getJSON<RunInfo[]>('/api/runs'));
     const sel = $('run-select') as HTMLSelectElement;
     sel.replaceChildren();
     const shown = this.pts.clusterRun || this.pts.layoutRun;
