@@ -173,16 +173,16 @@ func (bt *sgdBatch) flush(y, snap []float32, c *sgdConsts) {
 		steps = max(steps, t)
 	}
 	for l, t := range bt.next {
-		ops := bt.ops[(l/8)*stride*8+l%8:]
+		ops := bt.ops[(l/sgdGroup)*stride*sgdGroup+l%sgdGroup:]
 		for ; t < steps; t++ {
-			ops[t*8] = opNone
+			ops[t*sgdGroup] = opNone
 		}
 	}
 	sgdKernel(bt.pos, bt.ops, snap, stride, steps, dim, c)
 	for _, v := range bt.verts {
-		at := ((v.lane/8)*stride+v.end)*dim*8 + v.lane%8
+		at := ((v.lane/sgdGroup)*stride+v.end)*dim*sgdGroup + v.lane%sgdGroup
 		for d := range dim {
-			y[v.j*dim+d] = bt.pos[at+d*8]
+			y[v.j*dim+d] = bt.pos[at+d*sgdGroup]
 		}
 	}
 	bt.reset()
@@ -228,8 +228,8 @@ func (l *layout) plan(j, epoch int, bt *sgdBatch, snap, y []float32, c *sgdConst
 	}
 	lane := bt.lane(m, y, snap, c)
 	t := bt.next[lane]
-	ops := bt.ops[(lane/8)*bt.stride*8+lane%8:]
-	ops[t*8] = opLoad | uint32(j)
+	ops := bt.ops[(lane/sgdGroup)*bt.stride*sgdGroup+lane%sgdGroup:]
+	ops[t*sgdGroup] = opLoad | uint32(j)
 	t++
 	// Negative samples: k = ⌊r·n / 2³²⌋ for 32-bit halves r of the
 	// stream's numbers (Lemire's multiply-shift; the bias, below n / 2³²,
@@ -238,8 +238,8 @@ func (l *layout) plan(j, epoch int, bt *sgdBatch, snap, y []float32, c *sgdConst
 	var r uint64
 	seeded, half := false, false
 	for _, de := range due {
-		ops[t*8] = opAttract | uint32(de.k)
-		ops[t*8+8] = opAttract | uint32(de.k)
+		ops[t*sgdGroup] = opAttract | uint32(de.k)
+		ops[t*sgdGroup+sgdGroup] = opAttract | uint32(de.k)
 		t += 2
 		if de.nNeg > 0 && !seeded {
 			rng = newStream(l.seed, uint64(epoch), uint64(j))
@@ -253,7 +253,7 @@ func (l *layout) plan(j, epoch int, bt *sgdBatch, snap, y []float32, c *sgdConst
 			}
 			half = !half
 			if kk := int((r & (1<<32 - 1) * uint64(g.n)) >> 32); kk != j {
-				ops[t*8] = opRepel | uint32(kk)
+				ops[t*sgdGroup] = opRepel | uint32(kk)
 				t++
 			}
 		}

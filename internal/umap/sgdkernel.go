@@ -6,6 +6,10 @@ import "math"
 // side (in SIMD lanes where the processor has them).
 const sgdLanes = 32
 
+// sgdGroup is the number of lanes whose data are interleaved in memory, a
+// 512-bit vector of float32.
+const sgdGroup = 16
+
 // Kinds of a kernel step, in the top two bits of an op (the other 30 are
 // the index of the other point).
 const (
@@ -102,11 +106,11 @@ func newSGDConsts(dim int, a, b, gamma float64) *sgdConsts {
 }
 
 // sgdKernel runs steps 1 … steps−1 of a batch of sgdLanes interleaved
-// update sequences against the n×dim layout snap. Lane l = 8g + i (g a
-// group of 8 lanes) keeps its data in group g's part of the buffers,
-// stride steps long: ops holds its step t at (g·stride + t)·8 + i, and pos
-// its coordinate d after step t at ((g·stride + t)·dim + d)·8 + i, so that
-// a lane's consecutive steps are adjacent in memory. pos[0] is the lane's
+// update sequences against the n×dim layout snap. Lane l = 16g + i (g a
+// group of sgdGroup = 16 lanes) keeps its data in group g's part of the
+// buffers, stride steps long: ops holds its step t at (g·stride + t)·16 +
+// i, and pos its coordinate d after step t at ((g·stride + t)·dim + d)·16 +
+// i, so that a lane's consecutive steps are adjacent in memory. pos[0] is the lane's
 // state before step 1. An op is a kind (its top two bits) and the index k
 // of a point of snap, o = snap[k·dim : (k+1)·dim]; step t sets the lane's
 // position y (that after step t − 1) to o (opLoad), leaves it (opNone), or
@@ -142,24 +146,24 @@ func sgdKernel(pos []float32, ops []uint32, snap []float32, stride, steps, dim i
 func sgdKernelGeneric(pos []float32, ops []uint32, snap []float32, stride, steps, dim int, c *sgdConsts) {
 	a, bm1, ab2, g2b, alpha := c.f(kA), c.f(kBm1), c.f(kAB2), c.f(kG2B), c.f(kAlpha)
 	for l := range sgdLanes {
-		g, i := l/8, l%8
-		ps := pos[g*stride*dim*8 : (g+1)*stride*dim*8]
-		os := ops[g*stride*8 : (g+1)*stride*8]
+		g, i := l/sgdGroup, l%sgdGroup
+		ps := pos[g*stride*dim*sgdGroup : (g+1)*stride*dim*sgdGroup]
+		os := ops[g*stride*sgdGroup : (g+1)*stride*sgdGroup]
 		for t := 1; t < steps; t++ {
-			prev := ps[(t-1)*dim*8+i : t*dim*8]
-			row := ps[t*dim*8+i : (t+1)*dim*8]
-			op := os[t*8+i]
+			prev := ps[(t-1)*dim*sgdGroup+i : t*dim*sgdGroup]
+			row := ps[t*dim*sgdGroup+i : (t+1)*dim*sgdGroup]
+			op := os[t*sgdGroup+i]
 			k := int(op & opIndex)
 			o := snap[k*dim : k*dim+dim]
 			switch kind := op & opKind; kind {
 			case opLoad:
 				for d := range dim {
-					row[d*8] = o[d]
+					row[d*sgdGroup] = o[d]
 				}
 			case opAttract, opRepel:
 				var d2 float32
 				for d := range dim {
-					u := prev[d*8] - o[d]
+					u := prev[d*sgdGroup] - o[d]
 					d2 = d2 + float32(u*u)
 				}
 				p := pow32(max(d2, minNormal32), bm1)
@@ -174,18 +178,26 @@ func sgdKernelGeneric(pos []float32, ops []uint32, snap []float32, stride, steps
 					coeff = g2b / float32((d2+0.001)*s)
 				}
 				for d := range dim {
-					y := prev[d*8]
+					y := prev[d*sgdGroup]
 					g := min(max(float32(coeff*(y-o[d])), -4), 4)
 					if kind == opRepel && d2 == 0 {
 						g = 4
 					}
-					row[d*8] = y + float32(g*alpha)
+					row[d*sgdGroup] = y + float32(g*alpha)
 				}
 			default:
 				for d := range dim {
-					row[d*8] = prev[d*8]
+					row[d*sgdGroup] = prev[d*sgdGroup]
 				}
 			}
 		}
 	}
+}
+
+// sgdKernelVariant is a kernel with sgdKernelGeneric's arguments (and
+// preconditions) and whether the processor runs it.
+type sgdKernelVariant struct {
+	name string
+	ok   bool
+	f    func(pos []float32, ops []uint32, snap []float32, stride, steps, dim int, c *sgdConsts)
 }

@@ -4,19 +4,50 @@ package umap
 
 import "golang.org/x/sys/cpu"
 
-// useSGDAsm selects the AVX2 kernel of sgdkernel_amd64.s.
-var useSGDAsm = cpu.X86.HasAVX2
+// useSGDAsm selects the kernels of sgdkernel_amd64.s: AVX2, or AVX-512
+// where the processor has it.
+var (
+	useSGDAsm    = cpu.X86.HasAVX2
+	useSGDAVX512 = cpu.X86.HasAVX512F && useSGDAsm
+)
 
 func sgdKernelAsm(pos []float32, ops []uint32, snap []float32, stride, steps, dim int, c *sgdConsts) {
+	if useSGDAVX512 {
+		sgdKernelAVX512(&pos[0], &ops[0], &snap[0], stride, steps, dim, c)
+		return
+	}
 	sgdKernelAVX2(&pos[0], &ops[0], &snap[0], stride, steps, dim, c)
 }
 
-// sgdKernelAVX2 is sgdKernel for sgdLanes = 32 (four groups of 8 lanes);
+// sgdKernelAVX2 is sgdKernel for sgdLanes = 32 and sgdGroup = 16 (four half
+// groups of 8 lanes);
 // it needs 2 ≤ steps ≤ stride and dim ≥ 1, which sgdKernel checks, and
 // indices within snap, which it cannot.
 //
 //go:noescape
 func sgdKernelAVX2(pos *float32, ops *uint32, snap *float32, stride, steps, dim int, c *sgdConsts)
 
-// The assembly kernel is written for 32 lanes.
-var _ [0]struct{} = [sgdLanes - 32]struct{}{}
+// sgdKernelAVX512 is sgdKernelAVX2 with a group of 16 lanes per instruction.
+//
+//go:noescape
+func sgdKernelAVX512(pos *float32, ops *uint32, snap *float32, stride, steps, dim int, c *sgdConsts)
+
+// The assembly kernels are written for 32 lanes in groups of 16.
+var (
+	_ [0]struct{} = [sgdLanes - 32]struct{}{}
+	_ [0]struct{} = [sgdGroup - 16]struct{}{}
+)
+
+// sgdKernelVariants lists the assembly kernels for the tests, with whether
+// the processor runs them.
+func sgdKernelVariants() []sgdKernelVariant {
+	wrap := func(f func(pos *float32, ops *uint32, snap *float32, stride, steps, dim int, c *sgdConsts)) func([]float32, []uint32, []float32, int, int, int, *sgdConsts) {
+		return func(pos []float32, ops []uint32, snap []float32, stride, steps, dim int, c *sgdConsts) {
+			f(&pos[0], &ops[0], &snap[0], stride, steps, dim, c)
+		}
+	}
+	return []sgdKernelVariant{
+		{"sgdKernelAVX2", useSGDAsm, wrap(sgdKernelAVX2)},
+		{"sgdKernelAVX512", useSGDAVX512, wrap(sgdKernelAVX512)},
+	}
+}

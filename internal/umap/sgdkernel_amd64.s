@@ -45,14 +45,14 @@
 
 // func sgdKernelAVX2(pos *float32, ops *uint32, snap *float32, stride, steps, dim int, c *sgdConsts)
 //
-// sgdKernelGeneric on 8 lanes at a time with AVX2 (no FMA: every product is
-// rounded, as in the Go kernel, so both give the same bits). The other
-// points are gathered from snap into row t of pos, which then holds o
-// until the step overwrites it with the new position. Registers: R9 row
-// t − 1 of group 0, R11 its ops of step t; SI, DI and R12 the same and
-// row t for the current group (R13 counts the groups down); R8 and R14 the
-// group strides of pos and ops in bytes; BX bytes per row (dim × 32); AX
-// the coordinate offset; R10 snap; DX the constants.
+// sgdKernelGeneric on 8 lanes at a time (half a group) with AVX2 (no FMA:
+// every product is rounded, as in the Go kernel, so both give the same
+// bits). The other points are gathered from snap into row t of pos, which
+// then holds o until the step overwrites it with the new position.
+// Registers: R9 row t − 1 of group 0, R11 its ops of step t; SI, DI and
+// R12 the same and row t for the current half group (R13 counts them up);
+// R8 and R14 the group strides of pos and ops in bytes; BX bytes per row
+// (dim × 64); AX the coordinate offset; R10 snap; DX the constants.
 TEXT ·sgdKernelAVX2(SB), NOSPLIT, $0-56
 	MOVQ pos+0(FP), R9
 	MOVQ ops+8(FP), R11
@@ -61,11 +61,11 @@ TEXT ·sgdKernelAVX2(SB), NOSPLIT, $0-56
 	MOVQ steps+32(FP), CX
 	MOVQ dim+40(FP), BX
 	MOVQ c+48(FP), DX
-	SHLQ $5, BX
+	SHLQ $6, BX
 	MOVQ R14, R8
 	IMULQ BX, R8
-	SHLQ $5, R14
-	ADDQ $32, R11
+	SHLQ $6, R14
+	ADDQ $64, R11
 	DECQ CX
 	VMOVUPS C_CLIP(DX), Y13
 	VMOVUPS C_G2B(DX), Y14
@@ -73,7 +73,7 @@ TEXT ·sgdKernelAVX2(SB), NOSPLIT, $0-56
 step:
 	MOVQ R9, SI
 	MOVQ R11, R12
-	MOVQ $4, R13
+	XORQ R13, R13
 
 group:
 	LEAQ    (SI)(BX*1), DI
@@ -89,7 +89,7 @@ gather:
 	VMOVUPS    Y0, (DI)(AX*1)
 	VPCMPEQD   Y7, Y7, Y7
 	VPSUBD     Y7, Y9, Y9
-	ADDQ       $32, AX
+	ADDQ       $64, AX
 	CMPQ       AX, BX
 	JLT        gather
 
@@ -102,7 +102,7 @@ sqdist:
 	VSUBPS  (DI)(AX*1), Y0, Y0
 	VMULPS  Y0, Y0, Y0
 	VADDPS  Y0, Y1, Y1
-	ADDQ    $32, AX
+	ADDQ    $64, AX
 	CMPQ    AX, BX
 	JLT     sqdist
 	// log2 max(d², 2⁻¹²⁶): exponent e in Y2, mantissa m in Y3.
@@ -212,19 +212,212 @@ update:
 	VBLENDVPS Y8, Y2, Y0, Y2
 	VBLENDVPS Y12, Y1, Y2, Y2
 	VMOVUPS   Y2, (DI)(AX*1)
-	ADDQ      $32, AX
+	ADDQ      $64, AX
 	CMPQ      AX, BX
 	JLT       update
+
+	// Next half group: the upper 8 lanes of this group, or the next group.
+	INCQ  R13
+	TESTQ $1, R13
+	JZ    nextgroup
+	ADDQ  $32, SI
+	ADDQ  $32, R12
+	JMP   group
+
+nextgroup:
+	SUBQ $32, SI
+	ADDQ R8, SI
+	SUBQ $32, R12
+	ADDQ R14, R12
+	CMPQ R13, $4
+	JLT  group
+
+	ADDQ BX, R9
+	ADDQ $64, R11
+	DECQ CX
+	JNZ  step
+
+	VZEROUPPER
+	RET
+
+// func sgdKernelAVX512(pos *float32, ops *uint32, snap *float32, stride, steps, dim int, c *sgdConsts)
+//
+// sgdKernelAVX2 with a whole group of 16 lanes per instruction: the same
+// operations in the same order, masks in K registers, constants broadcast
+// from their first lane. Registers as in sgdKernelAVX2, R13 counting the
+// groups down; K1 attraction, K2 negative sample with d² = 0, K3 active
+// (attraction or negative sample), K4 load, K5 attraction with d² = 0, K6
+// gather mask and mantissa ≥ √2.
+TEXT ·sgdKernelAVX512(SB), NOSPLIT, $0-56
+	MOVQ pos+0(FP), R9
+	MOVQ ops+8(FP), R11
+	MOVQ snap+16(FP), R10
+	MOVQ stride+24(FP), R14
+	MOVQ steps+32(FP), CX
+	MOVQ dim+40(FP), BX
+	MOVQ c+48(FP), DX
+	SHLQ $6, BX
+	MOVQ R14, R8
+	IMULQ BX, R8
+	SHLQ $6, R14
+	ADDQ $64, R11
+	DECQ CX
+	VBROADCASTSS C_CLIP(DX), Z13
+	VBROADCASTSS C_G2B(DX), Z14
+	VPXORD       Z12, Z12, Z12
+
+step512:
+	MOVQ R9, SI
+	MOVQ R11, R12
+	MOVQ $2, R13
+
+group512:
+	LEAQ           (SI)(BX*1), DI
+	VMOVDQU32      (R12), Z15
+	VPANDD.BCST    C_OPINDEX(DX), Z15, Z9
+	VPMULLD.BCST   C_DIM(DX), Z9, Z9
+	VPSRLD         $30, Z15, Z15
+	VPBROADCASTD   C_OPA(DX), Z11 // the integer 1
+	XORQ           AX, AX
+
+gather512:
+	KXNORW     K6, K6, K6
+	VGATHERDPS (R10)(Z9*4), K6, Z0
+	VMOVUPS    Z0, (DI)(AX*1)
+	VPADDD     Z11, Z9, Z9
+	ADDQ       $64, AX
+	CMPQ       AX, BX
+	JLT        gather512
+
+	// d² = Σ (y − o)²
+	VPXORD Z1, Z1, Z1
+	XORQ   AX, AX
+
+sqdist512:
+	VMOVUPS (SI)(AX*1), Z0
+	VSUBPS  (DI)(AX*1), Z0, Z0
+	VMULPS  Z0, Z0, Z0
+	VADDPS  Z0, Z1, Z1
+	ADDQ    $64, AX
+	CMPQ    AX, BX
+	JLT     sqdist512
+
+	// log2 max(d², 2⁻¹²⁶): exponent e in Z2, mantissa m in Z3.
+	VMAXPS.BCST  C_MINNORM(DX), Z1, Z0
+	VPSRLD       $23, Z0, Z2
+	VPSUBD.BCST  C_BIAS(DX), Z2, Z2
+	VCVTDQ2PS    Z2, Z2
+	VPANDD.BCST  C_MANT(DX), Z0, Z3
+	VPORD.BCST   C_ONEBITS(DX), Z3, Z3
+	VCMPPS.BCST  $0x1e, C_SQRT2(DX), Z3, K6
+	VMULPS.BCST  C_HALF(DX), Z3, K6, Z3
+	VADDPS.BCST  C_ONE(DX), Z2, K6, Z2
+	VSUBPS.BCST  C_ONE(DX), Z3, Z3
+	VMULPS       Z3, Z3, Z4
+	VMULPS       Z4, Z4, Z5
+	VMULPS.BCST  C_P7(DX), Z3, Z6
+	VADDPS.BCST  C_P8(DX), Z6, Z6
+	VMULPS.BCST  C_P5(DX), Z3, Z7
+	VADDPS.BCST  C_P6(DX), Z7, Z7
+	VMULPS.BCST  C_P3(DX), Z3, Z8
+	VADDPS.BCST  C_P4(DX), Z8, Z8
+	VMULPS.BCST  C_P1(DX), Z3, Z10
+	VADDPS.BCST  C_P2(DX), Z10, Z10
+	VMULPS       Z4, Z7, Z7
+	VADDPS       Z7, Z6, Z6
+	VMULPS       Z4, Z10, Z10
+	VADDPS       Z10, Z8, Z8
+	VMULPS       Z5, Z8, Z8
+	VADDPS       Z8, Z6, Z6
+	VMULPS       Z5, Z5, Z5
+	VMULPS.BCST  C_P0(DX), Z5, Z5
+	VADDPS       Z5, Z6, Z5
+	VMULPS       Z3, Z5, Z5
+	VMULPS       Z4, Z5, Z5
+	VMULPS.BCST  C_HALF(DX), Z4, Z4
+	VSUBPS       Z4, Z5, Z5
+	VADDPS       Z5, Z3, Z3
+	VMULPS.BCST  C_LOG2E(DX), Z3, Z3
+	VADDPS       Z3, Z2, Z2
+
+	// p = 2^z, z = clamp((b − 1)·log2, ±126) = n + r: Z4.
+	VMULPS.BCST  C_BM1(DX), Z2, Z2
+	VMAXPS.BCST  C_LO(DX), Z2, Z2
+	VMINPS.BCST  C_HI(DX), Z2, Z2
+	VADDPS.BCST  C_MAGIC(DX), Z2, Z3
+	VSUBPS.BCST  C_MAGIC(DX), Z3, Z3
+	VSUBPS       Z3, Z2, Z2
+	VMULPS       Z2, Z2, Z4
+	VMULPS.BCST  C_Q4(DX), Z2, Z5
+	VADDPS.BCST  C_Q5(DX), Z5, Z5
+	VMULPS.BCST  C_Q2(DX), Z2, Z6
+	VADDPS.BCST  C_Q3(DX), Z6, Z6
+	VMULPS.BCST  C_Q0(DX), Z2, Z7
+	VADDPS.BCST  C_Q1(DX), Z7, Z7
+	VMULPS       Z4, Z6, Z6
+	VADDPS       Z6, Z5, Z5
+	VMULPS       Z4, Z4, Z4
+	VMULPS       Z4, Z7, Z7
+	VADDPS       Z7, Z5, Z5
+	VMULPS       Z2, Z5, Z5
+	VADDPS.BCST  C_ONE(DX), Z5, Z4
+	VCVTTPS2DQ   Z3, Z3
+	VPADDD.BCST  C_BIAS(DX), Z3, Z3
+	VPSLLD       $23, Z3, Z3
+	VMULPS       Z3, Z4, Z4
+
+	// s = a·p·d² + 1 (Z5); attraction −2ab·p / s, negative sample
+	// 2γb / ((d² + 0.001)·s): one division, coefficient in Z6.
+	VMULPS.BCST   C_A(DX), Z4, Z5
+	VMULPS        Z1, Z5, Z5
+	VADDPS.BCST   C_ONE(DX), Z5, Z5
+	VPCMPEQD.BCST C_OPA(DX), Z15, K1
+	VMOVAPS       Z14, Z6
+	VMULPS.BCST   C_AB2(DX), Z4, K1, Z6
+	VADDPS.BCST   C_EPS(DX), Z1, Z7
+	VMULPS        Z5, Z7, Z7
+	VMOVAPS       Z5, K1, Z7
+	VDIVPS        Z7, Z6, Z6
+
+	// d² = 0: no attraction (Z6 = 0), a negative sample moves by +4α (K2).
+	VCMPPS        $0, Z12, Z1, K2
+	KANDW         K1, K2, K5
+	VPXORD        Z6, Z6, K5, Z6
+	VPCMPEQD.BCST C_OPR(DX), Z15, K3
+	KANDW         K3, K2, K2
+	KORW          K1, K3, K3
+	VPCMPEQD.BCST C_OPL(DX), Z15, K4
+
+	// y += α·clip(c·(y − o), ±4) where the step is active; o where it
+	// loads; y otherwise.
+	XORQ AX, AX
+
+update512:
+	VMOVUPS     (SI)(AX*1), Z0
+	VMOVUPS     (DI)(AX*1), Z1
+	VSUBPS      Z1, Z0, Z2
+	VMULPS      Z6, Z2, Z2
+	VMAXPS.BCST C_NEGCLIP(DX), Z2, Z2
+	VMINPS      Z13, Z2, Z2
+	VMOVAPS     Z13, K2, Z2
+	VMULPS.BCST C_ALPHA(DX), Z2, Z2
+	VADDPS      Z2, Z0, Z2
+	VMOVAPS     Z2, K3, Z0
+	VMOVAPS     Z1, K4, Z0
+	VMOVUPS     Z0, (DI)(AX*1)
+	ADDQ        $64, AX
+	CMPQ        AX, BX
+	JLT         update512
 
 	ADDQ R8, SI
 	ADDQ R14, R12
 	DECQ R13
-	JNZ  group
+	JNZ  group512
 
 	ADDQ BX, R9
-	ADDQ $32, R11
+	ADDQ $64, R11
 	DECQ CX
-	JNZ  step
+	JNZ  step512
 
 	VZEROUPPER
 	RET

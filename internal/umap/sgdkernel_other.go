@@ -7,3 +7,5 @@ const useSGDAsm = false
 func sgdKernelAsm(pos []float32, ops []uint32, snap []float32, stride, steps, dim int, c *sgdConsts) {
 	panic("umap: no SIMD kernel on this architecture")
 }
+
+func sgdKernelVariants() []sgdKernelVariant { return nil }

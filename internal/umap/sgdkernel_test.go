@@ -9,8 +9,8 @@ import (
 
 // at is the index of lane l's coordinate d at step t in a kernel batch of
 // the given stride (see sgdKernel); opAt that of its op.
-func at(l, t, d, stride, dim int) int { return (((l/8)*stride+t)*dim+d)*8 + l%8 }
-func opAt(l, t, stride int) int       { return ((l/8)*stride+t)*8 + l%8 }
+func at(l, t, d, stride, dim int) int { return (((l/sgdGroup)*stride+t)*dim+d)*sgdGroup + l%sgdGroup }
+func opAt(l, t, stride int) int       { return ((l/sgdGroup)*stride+t)*sgdGroup + l%sgdGroup }
 
 // randomBatch returns a kernel batch of random steps of every kind, each
 // against its own point of snap, at distances from 0 (the lane's own
@@ -70,11 +70,7 @@ func TestSGDKernel(t *testing.T) {
 					c.set(kAlpha, 0.61)
 					stride := steps + 5
 					pos, ops, snap, want := randomBatch(rng, stride, steps, dim, c)
-					kernels := []struct {
-						name string
-						ok   bool
-						f    func([]float32, []uint32, []float32, int, int, int, *sgdConsts)
-					}{{"sgdKernelGeneric", true, sgdKernelGeneric}, {"sgdKernelAsm", useSGDAsm, sgdKernelAsm}}
+					kernels := append([]sgdKernelVariant{{"sgdKernelGeneric", true, sgdKernelGeneric}}, sgdKernelVariants()...)
 					for _, k := range kernels {
 						if !k.ok {
 							t.Logf("%s: not supported by this processor", k.name)
@@ -106,11 +102,7 @@ func BenchmarkSGDKernel(b *testing.B) {
 	c := newSGDConsts(dim, 1.9328, 0.7905, 1)
 	c.set(kAlpha, 0.5)
 	pos, ops, snap, _ := randomBatch(rng, steps, steps, dim, c)
-	for _, k := range []struct {
-		name string
-		ok   bool
-		f    func([]float32, []uint32, []float32, int, int, int, *sgdConsts)
-	}{{"generic", true, sgdKernelGeneric}, {"asm", useSGDAsm, sgdKernelAsm}} {
+	for _, k := range append([]sgdKernelVariant{{"sgdKernelGeneric", true, sgdKernelGeneric}}, sgdKernelVariants()...) {
 		if !k.ok {
 			continue
 		}
