@@ -184,21 +184,25 @@ func resizeRegion(img *RGB, w, h int, r Resample, x0, y0, cw, ch int) *RGB {
 			first, last = y0, y0+ch
 		}
 		tmp := &RGB{W: cw, H: last - first, Pix: make([]uint8, 3*cw*(last-first))}
-		for y := 0; y < tmp.H; y++ {
-			in := img.Pix[3*img.W*(y+first) : 3*img.W*(y+first+1)]
-			out := tmp.Pix[3*cw*y : 3*cw*(y+1)]
-			for xx := 0; xx < cw; xx++ {
-				xmin, n := horiz.bounds[2*(xx+x0)], horiz.bounds[2*(xx+x0)+1]
-				k := horiz.k[(xx+x0)*horiz.ksize : (xx+x0)*horiz.ksize+n]
-				p := in[3*xmin : 3*(xmin+n)]
-				s0, s1, s2 := int32(1<<(precisionBits-1)), int32(1<<(precisionBits-1)), int32(1<<(precisionBits-1))
-				for x, kx := range k {
-					q := p[3*x : 3*x+3]
-					s0 += int32(q[0]) * kx
-					s1 += int32(q[1]) * kx
-					s2 += int32(q[2]) * kx
-				}
-				out[3*xx], out[3*xx+1], out[3*xx+2] = clip8(s0), clip8(s1), clip8(s2)
+		// The source columns the window reads.
+		lo := horiz.bounds[2*x0]
+		hi := horiz.bounds[2*(x0+cw-1)] + horiz.bounds[2*(x0+cw-1)+1]
+		for xx := x0; xx < x0+cw; xx++ {
+			lo = min(lo, horiz.bounds[2*xx])
+			hi = max(hi, horiz.bounds[2*xx]+horiz.bounds[2*xx+1])
+		}
+		if useResizeAsm {
+			hp := newHorizontalPlan(&horiz, x0, cw, lo, hi)
+			for y := 0; y < tmp.H; y++ {
+				in := img.Pix[3*img.W*(y+first) : 3*img.W*(y+first+1)]
+				hp.row(tmp.Pix[3*cw*y:3*cw*(y+1)], in)
+			}
+		} else {
+			rb := make([]int64, hi-lo)
+			g := make([]int32, hi-lo)
+			for y := 0; y < tmp.H; y++ {
+				in := img.Pix[3*img.W*(y+first) : 3*img.W*(y+first+1)]
+				horizontalRow(tmp.Pix[3*cw*y:3*cw*(y+1)], in, &horiz, x0, lo, rb, g)
 			}
 		}
 		if img.H == h {
@@ -210,6 +214,78 @@ func resizeRegion(img *RGB, w, h int, r Resample, x0, y0, cw, ch int) *RGB {
 	}
 	// width unchanged: crop the columns, then the vertical pass
 	return verticalPass(cropRGBWindow(img, x0, 0, cw, img.H), img.H, h, f, y0, ch, 0)
+}
+
+// horizontalRow resamples one row: output pixels x0 … x0+len(out)/3−1 of the horizontal
+// pass from the source row in, whose columns lo … lo+len(rb)−1 they read. rb and g are
+// scratch space. Red and blue share one 64-bit accumulator (red in the low 32 bits, blue
+// in the high): each sum fits in 32 bits signed, so both come out exact, and a tap costs
+// two multiplications instead of three.
+func horizontalRow(out, in []uint8, c *coeffs, x0, lo int, rb []int64, g []int32) {
+	src := in[3*lo : 3*(lo+len(rb))]
+	g = g[:len(rb)]
+	for i := range rb {
+		p := src[3*i : 3*i+3 : 3*i+3]
+		rb[i] = int64(p[0]) | int64(p[2])<<32
+		g[i] = int32(p[1])
+	}
+	const half = 1 << (precisionBits - 1)
+	for xx := 0; xx < len(out)/3; xx++ {
+		xmin, n := c.bounds[2*(xx+x0)]-lo, c.bounds[2*(xx+x0)+1]
+		k := c.k[(xx+x0)*c.ksize : (xx+x0)*c.ksize+n]
+		prb := rb[xmin : xmin+len(k)]
+		pg := g[xmin : xmin+len(k)]
+		acc, sg := int64(half)|int64(half)<<32, int32(half)
+		for i, kx := range k {
+			acc += prb[i] * int64(kx)
+			sg += pg[i] * kx
+		}
+		r := int32(acc)
+		b := int32((acc - int64(r)) >> 32)
+		o := out[3*xx : 3*xx+3 : 3*xx+3]
+		o[0], o[1], o[2] = clip8(r), clip8(sg), clip8(b)
+	}
+}
+
+// horizontalPlan lays out the horizontal pass for the AVX2 kernel: the kernels of the
+// window's output pixels padded with zeros to k8 taps (a multiple of 8), their first
+// source columns relative to lo, and planar int32 copies of a source row's columns
+// lo … hi−1 followed by k8 zeros, which the padded taps may read.
+type horizontalPlan struct {
+	k8        int
+	k         []int32
+	offs      []int32
+	r, g, b   []int32
+	sums      []int32
+	lo, width int
+}
+
+func newHorizontalPlan(c *coeffs, x0, cw, lo, hi int) *horizontalPlan {
+	k8 := (c.ksize + 7) &^ 7
+	p := &horizontalPlan{k8: k8, k: make([]int32, cw*k8), offs: make([]int32, cw),
+		r: make([]int32, hi-lo+k8), g: make([]int32, hi-lo+k8), b: make([]int32, hi-lo+k8),
+		sums: make([]int32, 3*cw+1), lo: lo, width: hi - lo}
+	for xx := 0; xx < cw; xx++ {
+		xmin, n := c.bounds[2*(xx+x0)], c.bounds[2*(xx+x0)+1]
+		copy(p.k[xx*k8:xx*k8+n], c.k[(xx+x0)*c.ksize:])
+		p.offs[xx] = int32(xmin - lo)
+	}
+	return p
+}
+
+// row computes one output row (3·cw bytes) of the horizontal pass from the source row in.
+func (p *horizontalPlan) row(out, in []uint8) {
+	src := in[3*p.lo : 3*(p.lo+p.width)]
+	r, g, b := p.r[:p.width], p.g[:p.width], p.b[:p.width]
+	for i := range r {
+		q := src[3*i : 3*i+3 : 3*i+3]
+		r[i], g[i], b[i] = int32(q[0]), int32(q[1]), int32(q[2])
+	}
+	hresampleAVX2(p.sums, p.r, p.g, p.b, p.k, p.offs, p.k8)
+	sums := p.sums[:len(out)]
+	for i, v := range sums {
+		out[i] = clip8(v)
+	}
 }
 
 // verticalPass resamples the columns of src (whose row 0 is source row first of a picture
@@ -228,8 +304,13 @@ func verticalPass(src *RGB, inH, h int, f filter, y0, ch, first int) *RGB {
 		for y, ky := range k {
 			row := src.Pix[3*w*(y+ymin) : 3*w*(y+ymin+1)]
 			acc := acc[:len(row)]
-			for i, v := range row {
-				acc[i] += int32(v) * ky
+			i := 0
+			if useResizeAsm {
+				vaccumAVX2(acc, row, ky)
+				i = len(acc) &^ 7
+			}
+			for ; i < len(row); i++ {
+				acc[i] += int32(row[i]) * ky
 			}
 		}
 		out := dst.Pix[3*w*yy : 3*w*(yy+1)]

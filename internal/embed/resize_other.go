@@ -1,0 +1,13 @@
+//go:build !amd64 || purego
+
+package embed
+
+var useResizeAsm = false
+
+func hresampleAVX2(sums []int32, r, g, b []int32, k []int32, offs []int32, k8 int) {
+	panic("embed: no assembly resampling kernels on this platform")
+}
+
+func vaccumAVX2(acc []int32, row []uint8, k int32) {
+	panic("embed: no assembly resampling kernels on this platform")
+}
