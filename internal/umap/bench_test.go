@@ -68,9 +68,11 @@ func cpuTime() float64 {
 // Fashion-MNIST images.
 func BenchmarkSpectral(b *testing.B) {
 	g, _ := benchGraph(b, 10000)
+	cpu0 := cpuTime()
 	for b.Loop() {
 		if _, ok, err := spectralLayout(context.Background(), g, 2, spectralInput{}, rand.New(rand.NewPCG(1, 1)), 1); err != nil || !ok {
 			b.Fatalf("spectralLayout(...) ok = %v, err = %v", ok, err)
 		}
 	}
+	b.ReportMetric((cpuTime()-cpu0)/float64(b.N)/1e9, "cpu-s/op")
 }

@@ -24,12 +24,9 @@ func (o vecOps) dots(w []float64, vs [][]float64) []float64 {
 	parallelFor(o.threads, nb, 1, func(lo, hi int) {
 		for b := lo; b < hi; b++ {
 			r0, r1 := b*blockRows, min((b+1)*blockRows, o.n)
+			wb := w[r0:r1]
 			for i, v := range vs {
-				var s float64
-				for r := r0; r < r1; r++ {
-					s += v[r] * w[r]
-				}
-				part[b*len(vs)+i] = s
+				part[b*len(vs)+i] = dot64(v[r0:r1], wb)
 			}
 		}
 	})
@@ -40,6 +37,25 @@ func (o vecOps) dots(w []float64, vs [][]float64) []float64 {
 		}
 	}
 	return h
+}
+
+// dot64 returns a·b with four partial sums (a[i] for i ≡ 0, 1, 2, 3 mod 4,
+// added as (s0 + s1) + (s2 + s3)), so that the additions do not wait on
+// each other. It panics if len(b) < len(a).
+func dot64(a, b []float64) float64 {
+	b = b[:len(a)]
+	var s0, s1, s2, s3 float64
+	i := 0
+	for ; i+4 <= len(a); i += 4 {
+		s0 += a[i] * b[i]
+		s1 += a[i+1] * b[i+1]
+		s2 += a[i+2] * b[i+2]
+		s3 += a[i+3] * b[i+3]
+	}
+	for ; i < len(a); i++ {
+		s0 += a[i] * b[i]
+	}
+	return (s0 + s1) + (s2 + s3)
 }
 
 // subtract sets w −= Σ h[i]·vs[i].
