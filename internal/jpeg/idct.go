@@ -154,3 +154,15 @@ func idctIslow(dst []uint8, stride int, coef *[blockSize]int16, q *[blockSize]in
 		out[4] = idctRange[descale(tmp13-tmp0, n)&1023]
 	}
 }
+
+// idctDC is idctIslow for a block whose AC coefficients are all zero: both passes then
+// reduce to their shortcuts, and every sample is the same.
+func idctDC(dst []uint8, stride int, dc int16, q int32) {
+	v := idctRange[descale(int(int32(dc)*q<<pass1Bits), pass1Bits+3)&1023]
+	for r := 0; r < 8; r++ {
+		row := dst[r*stride : r*stride+8 : r*stride+8]
+		for i := range row {
+			row[i] = v
+		}
+	}
+}

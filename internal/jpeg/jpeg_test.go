@@ -234,3 +234,19 @@ func TestMaxPixels(t *testing.T) {
 		t.Errorf("Decode(203x151, MaxPixels 1000) succeeded, want an error")
 	}
 }
+
+// TestIDCTDC checks the constant-block shortcut against the full inverse DCT.
+func TestIDCTDC(t *testing.T) {
+	for _, q := range []int32{1, 2, 7, 16, 99, 255} {
+		for dc := int16(-1024); dc <= 1024; dc += 3 {
+			coef := [blockSize]int16{dc}
+			qt := [blockSize]int32{q}
+			var want, got [blockSize]uint8
+			idctIslow(want[:], 8, &coef, &qt)
+			idctDC(got[:], 8, dc, q)
+			if got != want {
+				t.Fatalf("idctDC(%d, q %d) = %v, want %v", dc, q, got[:8], want[:8])
+			}
+		}
+	}
+}

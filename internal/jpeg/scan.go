@@ -129,12 +129,17 @@ func (d *decoder) processSOS(seg []byte) error {
 				}
 				if !d.progressive {
 					blk = [blockSize]int16{}
-					if err := d.decodeBlock(&blk, sc, &dc[sc.ci]); err != nil {
+					ac, err := d.decodeBlock(&blk, sc, &dc[sc.ci])
+					if err != nil {
 						return err
 					}
 					if bx >= c.bx0 && bx < c.bx1 && by >= c.by0 && by < c.by1 {
 						off := (by-c.by0)*8*c.stride + (bx-c.bx0)*8
-						idctIslow(c.pix[off:], c.stride, &blk, &d.quant[c.tq])
+						if ac {
+							idctIslow(c.pix[off:], c.stride, &blk, &d.quant[c.tq])
+						} else {
+							idctDC(c.pix[off:], c.stride, blk[0], d.quant[c.tq][0])
+						}
 					}
 					continue
 				}
@@ -215,12 +220,14 @@ func (d *decoder) restart(expected int) error {
 	}
 }
 
-// decodeBlock decodes one block of a sequential scan (section F.2.2).
-func (d *decoder) decodeBlock(b *[blockSize]int16, sc *scanComp, dc *int) error {
+// decodeBlock decodes one block of a sequential scan (section F.2.2). It reports whether
+// the block has AC coefficients (when not, its inverse DCT is a constant).
+func (d *decoder) decodeBlock(b *[blockSize]int16, sc *scanComp, dc *int) (bool, error) {
 	s, err := d.decodeHuffman(sc.dc)
 	if err != nil {
-		return err
+		return false, err
 	}
+	hasAC := false
 	*dc += int(d.receiveExtend(s))
 	b[0] = int16(*dc)
 	ac := sc.ac
@@ -230,12 +237,13 @@ func (d *decoder) decodeBlock(b *[blockSize]int16, sc *scanComp, dc *int) error 
 		}
 		rs, err := d.decodeHuffman(ac)
 		if err != nil {
-			return err
+			return false, err
 		}
 		r, s := int(rs>>4), rs&15
 		if s != 0 {
 			k += r
 			b[natural[k]] = int16(d.receiveExtend(s))
+			hasAC = true
 		} else {
 			if r != 15 {
 				break
@@ -243,7 +251,7 @@ func (d *decoder) decodeBlock(b *[blockSize]int16, sc *scanComp, dc *int) error 
 			k += 15
 		}
 	}
-	return nil
+	return hasAC, nil
 }
 
 // decodeDCFirst decodes the first scan of a DC coefficient (section G.1.2.1).
