@@ -40,6 +40,7 @@ func main() {
 	threads := flag.Int("threads", 0, "goroutines (0 = all cores)")
 	queries := flag.String("queries", "", "text file of point indices, one a line: also write their exact neighbours (brute force) to -exact-out")
 	exactOut := flag.String("exact-out", "", "output .npy file for the int32 exact neighbours of -queries")
+	distsOut := flag.String("dists-out", "", "output .npy file for the float32 (n, k) neighbour distances (optional)")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the build to this file")
 	flag.Parse()
 	if *cpuprofile != "" {
@@ -53,14 +54,14 @@ func main() {
 		}
 		defer pprof.StopCPUProfile()
 	}
-	if err := run(*in, *out, *k, *metric, *seed, *threads, *queries, *exactOut); err != nil {
+	if err := run(*in, *out, *distsOut, *k, *metric, *seed, *threads, *queries, *exactOut); err != nil {
 		fmt.Fprintln(os.Stderr, "knn-bench:", err)
 		pprof.StopCPUProfile()
 		os.Exit(1)
 	}
 }
 
-func run(in, out string, k int, metric string, seed int64, threads int, queries, exactOut string) error {
+func run(in, out, distsOut string, k int, metric string, seed int64, threads int, queries, exactOut string) error {
 	m, err := knn.ParseMetric(metric)
 	if err != nil {
 		return err
@@ -80,6 +81,11 @@ func run(in, out string, k int, metric string, seed int64, threads int, queries,
 	cpu := cpuTime()
 	if out != "" {
 		if err := writeNPY(out, g.Indices, n, k); err != nil {
+			return err
+		}
+	}
+	if distsOut != "" {
+		if err := writeNPY(distsOut, g.Dists, n, k); err != nil {
 			return err
 		}
 	}
@@ -205,9 +211,14 @@ func readNPY(path string) ([]float32, int, int, error) {
 	return data, n, dim, nil
 }
 
-// writeNPY writes an int32 (n, k) matrix as a version 1 .npy file.
-func writeNPY(path string, x []int32, n, k int) (err error) {
-	header := fmt.Sprintf("{'descr': '<i4', 'fortran_order': False, 'shape': (%d, %d), }", n, k)
+// writeNPY writes an int32 or float32 (n, k) matrix as a version 1 .npy
+// file.
+func writeNPY[T int32 | float32](path string, x []T, n, k int) (err error) {
+	descr := "<i4"
+	if _, ok := any(x).([]float32); ok {
+		descr = "<f4"
+	}
+	header := fmt.Sprintf("{'descr': '%s', 'fortran_order': False, 'shape': (%d, %d), }", descr, n, k)
 	pad := 64 - (10+len(header)+1)%64
 	header += strings.Repeat(" ", pad%64) + "\n"
 	f, err := os.Create(path)

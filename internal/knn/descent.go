@@ -127,6 +127,12 @@ type nnd struct {
 	ix []int32
 	fl []uint8
 
+	leaves *leafIDs // which leaf of each tree every point fell in
+	// order is the order in which the local joins visit the points: that
+	// of the first tree's leaves, so that consecutive points have
+	// overlapping candidates whose rows are still in cache.
+	order []int32
+
 	u updates
 }
 
@@ -191,17 +197,20 @@ func (g *nnd) apply(ctx context.Context, nChunks int) (int, error) {
 	return int(total.Load()), err
 }
 
-// leaf is a leaf of one tree of the current batch: perm[lo:hi].
+// leaf is a leaf of tree t of the current batch: perm[lo:hi].
 type leaf struct {
 	perm   []int32
 	lo, hi int32
+	t      int
 }
 
 func (l leaf) pairs() int { m := int(l.hi - l.lo); return m * (m - 1) / 2 }
 
 // initForest builds the trees in batches and pushes every within-leaf pair
-// into the heaps of both points (pynndescent's init_rp_tree).
+// into the heaps of both points (pynndescent's init_rp_tree), except pairs
+// that already shared a leaf of an earlier tree (see leafid.go).
 func (g *nnd) initForest(ctx context.Context) error {
+	g.leaves = newLeafIDs(g.n, g.p.nTrees)
 	tb := &treeBuilder{s: g.s, leafSize: g.p.leafSize, sem: make(chan struct{}, g.p.threads)}
 	var ranges [][2]int32
 	for t0 := 0; t0 < g.p.nTrees; t0 += treesPerBatch {
@@ -222,11 +231,30 @@ func (g *nnd) initForest(ctx context.Context) error {
 		}
 		wg.Wait()
 		var leaves []leaf
-		for _, tr := range trees {
+		treeRanges := make([][][2]int32, len(trees))
+		if t0 == 0 {
+			g.order = trees[0].perm
+		}
+		for i, tr := range trees {
 			ranges = tr.leaves(ranges[:0])
+			treeRanges[i] = slices.Clone(ranges)
 			for _, r := range ranges {
-				leaves = append(leaves, leaf{tr.perm, r[0], r[1]})
+				leaves = append(leaves, leaf{tr.perm, r[0], r[1], t0 + i})
 			}
+		}
+		// Trees t with the same t/4 share a word of the record: one task
+		// per word.
+		w0, w1 := t0/4, (t1+3)/4
+		err := parallelFor(ctx, g.p.threads, w1-w0, func(w int) {
+			for t := max(t0, 4*(w0+w)); t < min(t1, 4*(w0+w+1)); t++ {
+				g.leaves.record(t, trees[t-t0].perm, treeRanges[t-t0])
+			}
+		})
+		if err != nil {
+			return err
+		}
+		for t := t0; t < t1; t++ {
+			g.leaves.publish(t)
 		}
 		for len(leaves) > 0 {
 			nb, pairs := 0, 0
@@ -259,9 +287,13 @@ func (g *nnd) leafBlock(ctx context.Context, leaves []leaf) error {
 	err := parallelFor(ctx, g.p.threads, len(chunks), func(c int) {
 		for _, l := range chunks[c] {
 			pts := l.perm[l.lo:l.hi]
+			before := g.leaves.before[l.t]
 			for a, p := range pts {
 				tp := g.threshold(p)
 				for _, q := range pts[a+1:] {
+					if g.leaves.shared(p, q, before) {
+						continue
+					}
 					d := g.s.dist(p, q)
 					if d < tp {
 						g.u.emit(c, p, q, d)
@@ -333,8 +365,8 @@ func (g *nnd) iterate(ctx context.Context) error {
 			nChunks := (b1 - b0 + joinChunk - 1) / joinChunk
 			g.u.reset(nChunks)
 			err := parallelFor(ctx, g.p.threads, nChunks, func(c int) {
-				for v := b0 + c*joinChunk; v < min(b1, b0+(c+1)*joinChunk); v++ {
-					g.join(c, cs.newC[v*mc:(v+1)*mc], cs.oldC[v*mc:(v+1)*mc])
+				for _, v := range g.order[b0+c*joinChunk : min(b1, b0+(c+1)*joinChunk)] {
+					g.join(c, cs.newC[int(v)*mc:(int(v)+1)*mc], cs.oldC[int(v)*mc:(int(v)+1)*mc])
 				}
 			})
 			if err != nil {
@@ -356,8 +388,10 @@ func (g *nnd) iterate(ctx context.Context) error {
 
 // join compares one point's candidate pairs (new×new and new×old) and emits
 // every distance that would improve a heap (pynndescent's
-// generate_graph_update_array).
+// generate_graph_update_array). Pairs that shared a leaf of the forest were
+// compared then and are skipped (see leafid.go).
 func (g *nnd) join(chunk int, newC, oldC []int32) {
+	all := g.leaves.valid
 	for a, p := range newC {
 		if p < 0 {
 			break
@@ -366,6 +400,9 @@ func (g *nnd) join(chunk int, newC, oldC []int32) {
 		for _, q := range newC[a+1:] {
 			if q < 0 {
 				break
+			}
+			if g.leaves.shared(p, q, all) {
+				continue
 			}
 			d := g.s.dist(p, q)
 			if d < tp {
@@ -379,7 +416,7 @@ func (g *nnd) join(chunk int, newC, oldC []int32) {
 			if q < 0 {
 				break
 			}
-			if q == p {
+			if q == p || g.leaves.shared(p, q, all) {
 				continue
 			}
 			d := g.s.dist(p, q)
