@@ -10,13 +10,18 @@ are reported. On a shared machine CPU time is the steadier measure.
 
 Usage (from the repository root, Debian's python3 with umap-learn):
 
-    /usr/bin/python3 bench/umap/bench.py [--only fmnist|synthetic] [--runs N]
+    /usr/bin/python3 bench/umap/bench.py [--only fmnist|synthetic|million] [--runs N]
 
 Datasets:
   fmnist     Fashion-MNIST train + test, 70,000 x 784 (Debian package
              dataset-fashion-mnist), pixels as float32.
   synthetic  40,000 x 1,280 unit vectors, clusters of uneven sizes plus
              25 % background (synthetic.py, seed 0).
+  million    1,000,000 x 128, the construction of bench/knn/bench.py's
+             million-point set (60 clusters in a 32-d latent space, seed 0);
+             motif alone, one run, time and memory only (umap-learn would
+             take hours; the quality sample would dominate the run). Only
+             with --only million.
 
 Quality, on a fixed sample of 3,000 query points (seed 1) of the last
 layout of each side, against all n points: trustworthiness@15 (cosine in
@@ -129,9 +134,28 @@ def bench(name, x, runs, tmp, gobin):
           % (rows[1][1] / rows[0][1], rows[1][4] / rows[0][4], rows[0][5] - rows[1][5]), flush=True)
 
 
+def million(tmp, gobin):
+    """The 1,000,000 x 128 scale run, motif alone."""
+    import importlib.util
+    spec = importlib.util.spec_from_file_location(
+        "knn_bench", os.path.join(os.path.dirname(HERE), "knn", "bench.py"))
+    knn_bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(knn_bench)
+    x = knn_bench.synthetic(1000000, 128)
+    src = os.path.join(tmp, "million.npy")
+    np.save(src, x)
+    del x
+    out, wall, rss, cpu = timed([gobin, "-in", src, "-out", os.path.join(tmp, "million_motif.npy")])
+    print("  million motif: %.1f s wall, %.1f s CPU, %.0f MiB %s" % (wall, cpu, rss, json.dumps(out)), flush=True)
+    print("\n| synthetic 1,000,000×128 | wall s | CPU s | peak RSS MiB | kNN s | graph s | init s | epochs s |")
+    print("|---|---|---|---|---|---|---|---|")
+    print("| motif | %.1f | %.1f | %.0f | %.1f | %.1f | %.1f | %.1f |" % (
+        wall, cpu, rss, out["knn_s"], out["graph_s"], out["init_s"], out["epochs_s"]), flush=True)
+
+
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--only", choices=["fmnist", "synthetic"])
+    ap.add_argument("--only", choices=["fmnist", "synthetic", "million"])
     ap.add_argument("--runs", type=int, default=3)
     args = ap.parse_args()
     root = os.path.dirname(os.path.dirname(HERE))
@@ -142,6 +166,8 @@ def main():
             bench("fmnist", load_fmnist(), args.runs, tmp, gobin)
         if args.only in (None, "synthetic"):
             bench("synthetic", synthetic.make(), args.runs, tmp, gobin)
+        if args.only == "million":
+            million(tmp, gobin)
 
 
 if __name__ == "__main__":

@@ -66,15 +66,21 @@
 //
 // # Speed of the optimisation
 //
-// Each goroutine turns the due edges and negative samples of a run of
-// vertices into sequences of steps (a load of the vertex's position, then
-// attractions and negative samples against point indices), one vertex
+// Each goroutine turns the due edges and negative samples of a block of
+// 1,024 vertices into sequences of steps (a load of the vertex's position,
+// then attractions and negative samples against point indices), one vertex
 // after another in each of 32 lanes, and sgdKernel runs the lanes side by
-// side: with AVX2 (sgdkernel_amd64.s) eight lanes per instruction, four
-// groups interleaved so that the processor overlaps their dependency
-// chains, the other points gathered from the snapshot. The portable kernel
-// performs the same float32 operations in the same order, without fused
-// multiply-adds, so every processor gives the same bits (TestSGDKernel).
+// side (sgdkernel_amd64.s): with AVX-512 16 lanes per instruction, with
+// AVX2 8, the groups interleaved so that the processor overlaps their
+// dependency chains (each step of a vertex waits on the previous one), the
+// other points gathered from the snapshot. The portable kernel performs the
+// same float32 operations in the same order, without fused multiply-adds,
+// so every processor gives the same bits (TestSGDKernel). Which edges are
+// due is found without branches from an integer epoch per edge; negative
+// samples take two indices from each 64-bit random number. Renumbering the
+// vertices so that graph neighbours sit close in memory was measured and
+// did not pay: at a million points the negative samples, uniform over all
+// points, make most of the memory traffic, and the gathers overlap it.
 //
 // Random streams are Go's, not NumPy's, so layouts are not bit-identical to
 // umap-learn's; the deterministic parts (a, b, σ, ρ, the fuzzy graph, the
