@@ -14,8 +14,8 @@ mkdir -p "$out"
 [ -f "$out/vit_s14_random.onnx" ] || /usr/bin/python3 bench/embed/gen_vit_s.py "$out"
 [ -d "$out/images" ] || /usr/bin/python3 bench/embed/make_images.py "$out/images" "$n"
 go build -o "$out/bench-embed" ./bench/embed
-echo "| model | pictures | batch | CPUs | decode+preprocess, 1 core (img/s) | ONNX Runtime alone (img/s) | motif end to end (img/s) | end to end / ceiling | ONNX Runtime alone (CPU ms/img) | end to end (CPU ms/img) | CPU ratio |"
-echo "|---|---|---|---|---|---|---|---|---|---|---|"
+echo "| model | pictures | batch | CPUs | decode+preprocess, 1 core (img/s) | ONNX Runtime alone, spinning (img/s) | ONNX Runtime alone, sleeping (img/s) | motif end to end (img/s) | end to end / best ONNX Runtime alone | CPU ms/img: ORT spinning | CPU ms/img: ORT sleeping | CPU ms/img: end to end |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
 for m in ../shared/models/mobilenet_v2_embedder.onnx "$out/vit_s14_random.onnx"; do
 	[ -f "$m" ] || { echo "skip $m (absent)" >&2; continue; }
 	"$out/bench-embed" -model "$m" -images "$out/images" -n "$n" -rounds "$rounds"

@@ -125,6 +125,13 @@ func sessionOptions(opts Options, lib string) (*ort.SessionOptions, error) {
 	if err := so.SetInterOpNumThreads(1); err != nil {
 		return fail(fmt.Errorf("set inter-op threads: %w", err))
 	}
+	spin := "0"
+	if opts.Spin {
+		spin = "1"
+	}
+	if err := so.AddSessionConfigEntry("session.intra_op.allow_spinning", spin); err != nil {
+		return fail(fmt.Errorf("set intra-op spinning: %w", err))
+	}
 	switch {
 	case opts.Device == "" || strings.EqualFold(opts.Device, "cpu"):
 	case isCUDA(opts.Device):

@@ -94,7 +94,8 @@ func TestTinyViTMatchesNumpy(t *testing.T) {
 	}
 }
 
-// TestInvariance: the vectors do not depend on the batch split or the thread count.
+// TestInvariance: the vectors do not depend on the batch split, the thread count or
+// whether the threads spin.
 func TestInvariance(t *testing.T) {
 	needRuntime(t)
 	g, px := loadGolden(t)
@@ -104,14 +105,16 @@ func TestInvariance(t *testing.T) {
 	for _, tc := range []struct {
 		name           string
 		batch, threads int
+		spin           bool
 	}{
-		{"batch4-threads1", 4, 1},
-		{"batch1-threads1", 1, 1},
-		{"batch3-threads2", 3, 2},
-		{"batch2-threads2", 2, 2},
+		{"batch4-threads1", 4, 1, false},
+		{"batch1-threads1", 1, 1, false},
+		{"batch3-threads2", 3, 2, false},
+		{"batch2-threads2", 2, 2, false},
+		{"batch2-threads2-spin", 2, 2, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			e := openT(t, Options{Model: tinyViT, Pooling: PoolingCLSMean, Threads: tc.threads})
+			e := openT(t, Options{Model: tinyViT, Pooling: PoolingCLSMean, Threads: tc.threads, Spin: tc.spin})
 			var got []float32
 			for i := 0; i < n; i += tc.batch {
 				k := min(tc.batch, n-i)
