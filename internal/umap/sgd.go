@@ -25,6 +25,7 @@ type layout struct {
 	dueEpoch            []int32 // ⌈epochOfNextSample⌉: the edge is due in epochs ≥ dueEpoch
 	epochOfNextNegative []float64
 	consts              *sgdConsts
+	batchSteps          int       // the lanes' capacity in steps: batchSteps, or less in tests
 	batches             sync.Pool // of *sgdBatch
 }
 
@@ -33,7 +34,8 @@ func newLayout(g *sparseGraph, dim int, a, b, gamma, alpha0, negRate float64, nE
 		panic("umap: newLayout: n·dim ≥ 2³⁰")
 	}
 	l := &layout{g: g, dim: dim, a: a, b: b, gamma: gamma, alpha0: alpha0, negRate: negRate,
-		nEpochs: nEpochs, seed: seed, threads: threads, consts: newSGDConsts(dim, a, b, gamma)}
+		nEpochs: nEpochs, seed: seed, threads: threads, consts: newSGDConsts(dim, a, b, gamma),
+		batchSteps: batchSteps}
 	// make_epochs_per_sample: n_epochs / (n_epochs · w / max w).
 	var wmax float32
 	for _, w := range g.weights {
@@ -76,7 +78,7 @@ func (l *layout) run(ctx context.Context, y []float32, progress func(done, total
 		parallelFor(l.threads, l.g.n, sgdGrain, func(lo, hi int) {
 			bt, _ := l.batches.Get().(*sgdBatch)
 			if bt == nil {
-				bt = newSGDBatch(l.dim)
+				bt = newSGDBatch(l.dim, l.batchSteps)
 			}
 			for j := lo; j < hi; j++ {
 				l.plan(j, epoch, bt, snap, y, &c)
@@ -123,9 +125,9 @@ type dueEdge struct {
 // needs more.
 const batchSteps = 1024
 
-func newSGDBatch(dim int) *sgdBatch {
+func newSGDBatch(dim, steps int) *sgdBatch {
 	bt := &sgdBatch{dim: dim}
-	bt.resize(batchSteps)
+	bt.resize(steps)
 	return bt
 }
 

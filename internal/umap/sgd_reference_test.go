@@ -91,12 +91,18 @@ func (l *layout) vertexReference(j, epoch int, c *sgdConsts, y, snap []float32) 
 
 // TestLayoutBatchedMatchesReference checks that the batched, interleaved
 // updates of run give, bit for bit, the layout of processing each vertex's
-// edges one after the other, in 1 to 5 dimensions and on several threads.
+// edges one after the other, in 1 to 5 dimensions and on several threads,
+// also with lanes so short that batches run whenever a lane is full and
+// grow for the vertices with the most steps.
 func TestLayoutBatchedMatchesReference(t *testing.T) {
 	g := fixtureGraph(t, "roll", 1, 1)
 	a, b := FindAB(1, 0)
-	for _, dim := range []int{1, 2, 3, 5} {
-		t.Run(fmt.Sprintf("dim %d", dim), func(t *testing.T) {
+	tests := []struct {
+		dim, steps int
+	}{{1, batchSteps}, {2, batchSteps}, {3, batchSteps}, {5, batchSteps}, {2, 40}, {3, 8}}
+	for _, tc := range tests {
+		dim := tc.dim
+		t.Run(fmt.Sprintf("dim %d lanes of %d steps", dim, tc.steps), func(t *testing.T) {
 			start := make([]float32, dim*g.n)
 			for i := range start {
 				start[i] = float32((i*7919)%1000) / 100
@@ -106,6 +112,7 @@ func TestLayoutBatchedMatchesReference(t *testing.T) {
 			const epochs = 40
 			got := append([]float32(nil), start...)
 			l := newLayout(g, dim, a, b, 1, 1, 5, epochs, 9, 3)
+			l.batchSteps = tc.steps
 			if err := l.run(context.Background(), got, nil); err != nil {
 				t.Fatal(err)
 			}
