@@ -12,6 +12,7 @@
 # run. POINTS defaults to 1000000. BASE, a git revision, adds motif built at
 # that revision: the two builds then alternate (ROUNDS times, default 2) on
 # the same project, for a before/after comparison measured in one session.
+# MOTIF_NEW and MOTIF_BASE name ready binaries to use instead of building.
 # Needs Go, Node.js, `npm ci` in web/ (done here if missing) and Debian's
 # chromium (or CHROMIUM=/path). Prints a summary table (summary.mjs).
 set -eu
@@ -25,9 +26,16 @@ work=$(cd "$work" && pwd)
 cd "$root"
 [ -d web/node_modules ] || (cd web && npm ci --no-audit --no-fund)
 
-go build -o "$work/motif-new" ./cmd/motif
+if [ -n "${MOTIF_NEW:-}" ]; then
+	cp "$MOTIF_NEW" "$work/motif-new"
+else
+	go build -o "$work/motif-new" ./cmd/motif
+fi
 builds=new
-if [ -n "$base" ]; then
+if [ -n "${MOTIF_BASE:-}" ]; then
+	cp "$MOTIF_BASE" "$work/motif-base"
+	builds="base new"
+elif [ -n "$base" ]; then
 	rm -rf "$work/base-src"
 	mkdir -p "$work/base-src"
 	git archive "$base" | tar -x -C "$work/base-src"

@@ -608,8 +608,8 @@ func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) {
 
 // lowered returns a string column in lower case, computed once.
 func (s *Server) lowered(d *setData, c *tabular.Column) []string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.setsMu.Lock()
+	defer s.setsMu.Unlock()
 	if l, ok := d.lowers[c.Name]; ok {
 		return l
 	}

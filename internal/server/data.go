@@ -110,8 +110,8 @@ func (s *Server) view(ctx context.Context, res pipeline.Results) (*view, error) 
 	if res.Clusters != nil {
 		k.clusters = res.Clusters.ID
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.viewsMu.Lock()
+	defer s.viewsMu.Unlock()
 	if v, ok := s.views[k]; ok {
 		return v, nil
 	}
@@ -147,8 +147,8 @@ func (s *Server) view(ctx context.Context, res pipeline.Results) (*view, error) 
 
 // setData loads (once) an embedding set.
 func (s *Server) setData(ctx context.Context, set catalog.EmbeddingSet) (*setData, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.setsMu.Lock()
+	defer s.setsMu.Unlock()
 	if d, ok := s.sets[set.ID]; ok {
 		return d, nil
 	}

@@ -58,9 +58,13 @@ type Server struct {
 	mux   *http.ServeMux
 	hosts map[string]bool
 
-	mu    sync.Mutex // guards the caches and serialises loading
-	sets  map[int64]*setData
-	views map[viewKey]*view
+	// setsMu guards sets (and their lower-cased columns) and serialises
+	// their loading; viewsMu does the same for views. Two locks, so that
+	// the map's points need not wait for the embeddings to load.
+	setsMu  sync.Mutex
+	sets    map[int64]*setData
+	viewsMu sync.Mutex
+	views   map[viewKey]*view
 }
 
 // Cookie and header that carry the CSRF token. The UI reads the cookie and
@@ -74,8 +78,9 @@ const (
 // ContentSecurityPolicy is sent with every response. Scripts come only from
 // the server's own files, never inline; 'unsafe-eval' is there because the
 // WebGL library (regl) compiles its draw calls with the Function
-// constructor. The UI builds regl-scatterplot's spatial index on the main
-// thread, so no blob: worker is needed.
+// constructor. regl-scatterplot's spatial index comes from the server
+// (/api/points/index), or else is built on the page's main thread, so no
+// blob: worker is needed.
 const ContentSecurityPolicy = "default-src 'self'; script-src 'self' 'unsafe-eval'; style-src 'self'; " +
 	"img-src 'self' data: blob:; connect-src 'self'; object-src 'none'; base-uri 'none'; " +
 	"frame-ancestors 'none'; form-action 'self'"
