@@ -6,7 +6,6 @@ import (
 	"math"
 	"math/bits"
 	"slices"
-	"sync"
 	"sync/atomic"
 )
 
@@ -211,25 +210,20 @@ func (l leaf) pairs() int { m := int(l.hi - l.lo); return m * (m - 1) / 2 }
 // that already shared a leaf of an earlier tree (see leafid.go).
 func (g *nnd) initForest(ctx context.Context) error {
 	g.leaves = newLeafIDs(g.n, g.p.nTrees)
-	tb := &treeBuilder{s: g.s, leafSize: g.p.leafSize, sem: make(chan struct{}, g.p.threads)}
 	var ranges [][2]int32
 	for t0 := 0; t0 < g.p.nTrees; t0 += treesPerBatch {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
 		t1 := min(g.p.nTrees, t0+treesPerBatch)
-		trees := make([]*tree, t1-t0)
-		var wg sync.WaitGroup
+		seeds := make([]uint64, t1-t0)
 		for t := t0; t < t1; t++ {
-			tb.sem <- struct{}{}
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				trees[t-t0] = tb.build(g.n, mix(g.p.seed^saltTree+uint64(t)*0x9e3779b97f4a7c15))
-				<-tb.sem
-			}()
+			seeds[t-t0] = treeSeed(g.p.seed, t)
 		}
-		wg.Wait()
+		trees, err := buildForest(ctx, g.s, g.n, g.p.leafSize, seeds, g.p.threads)
+		if err != nil {
+			return err
+		}
 		var leaves []leaf
 		treeRanges := make([][][2]int32, len(trees))
 		if t0 == 0 {
@@ -245,7 +239,7 @@ func (g *nnd) initForest(ctx context.Context) error {
 		// Trees t with the same t/4 share a word of the record: one task
 		// per word.
 		w0, w1 := t0/4, (t1+3)/4
-		err := parallelFor(ctx, g.p.threads, w1-w0, func(w int) {
+		err = parallelFor(ctx, g.p.threads, w1-w0, func(w int) {
 			for t := max(t0, 4*(w0+w)); t < min(t1, 4*(w0+w+1)); t++ {
 				g.leaves.record(t, trees[t-t0].perm, treeRanges[t-t0])
 			}
@@ -270,6 +264,11 @@ func (g *nnd) initForest(ctx context.Context) error {
 		g.rep.report("rp-forest", t1, g.p.nTrees)
 	}
 	return nil
+}
+
+// treeSeed is the seed of tree t of the forest grown from seed.
+func treeSeed(seed uint64, t int) uint64 {
+	return mix(seed ^ saltTree + uint64(t)*0x9e3779b97f4a7c15)
 }
 
 func (g *nnd) leafBlock(ctx context.Context, leaves []leaf) error {

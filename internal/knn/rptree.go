@@ -1,7 +1,7 @@
 package knn
 
 import (
-	"sync"
+	"context"
 
 	"motif/internal/vec"
 )
@@ -19,17 +19,23 @@ import (
 // on one side they are all assigned at random.
 //
 // Every node draws from its own random stream, derived from the tree's seed
-// and its path from the root, so a tree does not depend on how subtrees are
+// and its path from the root, so a tree does not depend on how its nodes are
 // scheduled across goroutines.
+//
+// The trees of a batch are built together, level by level. Projecting a
+// point on a hyperplane reads its whole row, and at every level of every
+// tree each point is projected once: reading rows from memory, not the
+// arithmetic, was most of the cost when each tree was built alone. Here one
+// pass per level reads each row once and projects it on the hyperplanes of
+// its nodes in all the trees of the batch, visiting the points in the
+// order of the first tree so that consecutive points share nodes, and
+// hyperplanes stay in cache. The trees are the same as those of the
+// node-by-node recursion (rptree_test.go checks it).
 
 const (
 	maxTreeDepth = 200
 	marginEps    = 1e-8
 )
-
-// parallelSplit is the node size above which a subtree may be handed to
-// another goroutine (a variable so that tests can exercise the hand-off).
-var parallelSplit = 1 << 14
 
 // tree is one built tree: a permutation of the points in which every leaf is
 // a contiguous range, and the start of each leaf marked.
@@ -50,67 +56,112 @@ func (t *tree) leaves(dst [][2]int32) [][2]int32 {
 	return dst
 }
 
-type treeBuilder struct {
-	s        *space
-	leafSize int
-	sem      chan struct{} // tokens for extra goroutines
+// node is a node of one tree of the batch still to be split: perm[lo:hi] of
+// tree t, with its random stream (after drawing its two points) and its
+// hyperplane's offset.
+type node struct {
+	t      int
+	lo, hi int
+	depth  int
+	seed   uint64
+	r      rng
+	offset float32
 }
 
-// scratch is a goroutine's working memory for splits.
-type scratch struct {
-	normal []float32
-	side   []uint8
-	tmp    []int32
-}
-
-// build builds the tree with the given seed over all points.
-func (b *treeBuilder) build(n int, seed uint64) *tree {
-	t := &tree{perm: make([]int32, n), leafStart: make([]bool, n)}
-	for i := range t.perm {
-		t.perm[i] = int32(i)
+// buildForest builds one tree per seed over all n points of s, with leaves
+// of at most leafSize points, on up to threads goroutines.
+func buildForest(ctx context.Context, s *space, n, leafSize int, seeds []uint64, threads int) ([]*tree, error) {
+	nt := len(seeds)
+	trees := make([]*tree, nt)
+	// nodeOf[p*nt+t] is the index in active of the node of tree t that
+	// holds p, or −1 once p is in a leaf; margin[p*nt+t] is p's margin to
+	// that node's hyperplane.
+	nodeOf := make([]int32, n*nt)
+	margin := make([]float32, n*nt)
+	for i := range nodeOf {
+		nodeOf[i] = -1
 	}
-	if n > 0 {
-		b.split(t, 0, n, 0, seed, &scratch{})
-	}
-	return t
-}
-
-func (b *treeBuilder) split(t *tree, lo, hi, depth int, seed uint64, sc *scratch) {
-	for {
-		m := hi - lo
-		if m <= b.leafSize || depth >= maxTreeDepth {
-			t.leafStart[lo] = true
-			return
+	var active, next []node
+	split := func(nd node, leafStart []bool) []node {
+		if nd.hi-nd.lo <= leafSize || nd.depth >= maxTreeDepth {
+			leafStart[nd.lo] = true
+			return next
 		}
-		mid := b.partition(t.perm[lo:hi], seed, sc)
-		lseed, rseed := mix(seed^0x6c62272e07bb0142), mix(seed^0x2545f4914f6cdd1d)
-		depth++
-		if mid > parallelSplit && m-mid > parallelSplit {
-			select {
-			case b.sem <- struct{}{}:
-				var wg sync.WaitGroup
-				wg.Add(1)
-				go func() {
-					defer wg.Done()
-					b.split(t, lo, lo+mid, depth, lseed, &scratch{})
-					<-b.sem
-				}()
-				b.split(t, lo+mid, hi, depth, rseed, sc)
-				wg.Wait()
-				return
-			default:
+		return append(next, nd)
+	}
+	for t, seed := range seeds {
+		tr := &tree{perm: make([]int32, n), leafStart: make([]bool, n)}
+		for i := range tr.perm {
+			tr.perm[i] = int32(i)
+		}
+		trees[t] = tr
+		if n > 0 {
+			next = split(node{t: t, hi: n, seed: seed}, tr.leafStart)
+		}
+	}
+	var normals []float32
+	dim := s.dim
+	for len(next) > 0 {
+		active, next = next, active[:0]
+		if cap(normals) < len(active)*dim {
+			normals = make([]float32, len(active)*dim)
+		}
+		normals = normals[:len(active)*dim]
+		err := parallelFor(ctx, threads, len(active), func(i int) {
+			nd := &active[i]
+			perm := trees[nd.t].perm
+			nd.offset = hyperplane(s, normals[i*dim:(i+1)*dim], perm[nd.lo:nd.hi], &nd.r, nd.seed)
+			for _, p := range perm[nd.lo:nd.hi] {
+				nodeOf[int(p)*nt+nd.t] = int32(i)
 			}
+		})
+		if err != nil {
+			return nil, err
 		}
-		b.split(t, lo, lo+mid, depth, lseed, sc)
-		lo, seed = lo+mid, rseed
+		order := trees[0].perm
+		const chunk = 256
+		err = parallelFor(ctx, threads, (n+chunk-1)/chunk, func(c int) {
+			for _, p := range order[c*chunk : min(n, (c+1)*chunk)] {
+				row := s.row(p)
+				nodes := nodeOf[int(p)*nt : int(p+1)*nt]
+				m := margin[int(p)*nt : int(p+1)*nt]
+				for t, nd := range nodes {
+					if nd >= 0 {
+						m[t] = active[nd].offset + vec.Dot(normals[int(nd)*dim:int(nd+1)*dim], row)
+					}
+				}
+			}
+		})
+		if err != nil {
+			return nil, err
+		}
+		mids := make([]int, len(active))
+		err = parallelFor(ctx, threads, len(active), func(i int) {
+			nd := &active[i]
+			perm := trees[nd.t].perm[nd.lo:nd.hi]
+			mids[i] = partition(perm, func(p int32) float32 { return margin[int(p)*nt+nd.t] }, &nd.r)
+			for _, p := range perm {
+				nodeOf[int(p)*nt+nd.t] = -1
+			}
+		})
+		if err != nil {
+			return nil, err
+		}
+		for i, nd := range active {
+			mid := nd.lo + mids[i]
+			ls := trees[nd.t].leafStart
+			next = split(node{t: nd.t, lo: nd.lo, hi: mid, depth: nd.depth + 1, seed: mix(nd.seed ^ 0x6c62272e07bb0142)}, ls)
+			next = split(node{t: nd.t, lo: mid, hi: nd.hi, depth: nd.depth + 1, seed: mix(nd.seed ^ 0x2545f4914f6cdd1d)}, ls)
+		}
 	}
+	return trees, nil
 }
 
-// partition splits idx by a random hyperplane: on return the left side is
-// idx[:mid] and the right side idx[mid:], each in its original order.
-func (b *treeBuilder) partition(idx []int32, seed uint64, sc *scratch) (mid int) {
-	s := b.s
-	r := rng{s: seed}
+// hyperplane draws two of the points idx at random from the stream seeded
+// with seed, left in *r, and sets normal to the normal of the hyperplane
+// between them; it returns the hyperplane's offset.
+func hyperplane(s *space, normal []float32, idx []int32, r *rng, seed uint64) (offset float32) {
+	*r = rng{s: seed}
 	m := len(idx)
 	li := r.intn(m)
 	ri := r.intn(m)
@@ -118,11 +169,6 @@ func (b *treeBuilder) partition(idx []int32, seed uint64, sc *scratch) (mid int)
 		ri = (ri + 1) % m
 	}
 	left, right := s.row(idx[li]), s.row(idx[ri])
-	if cap(sc.normal) < s.dim {
-		sc.normal = make([]float32, s.dim)
-	}
-	normal := sc.normal[:s.dim]
-	var offset float32
 	if s.cosine {
 		for d := range normal {
 			normal[d] = left[d] - right[d]
@@ -132,24 +178,28 @@ func (b *treeBuilder) partition(idx []int32, seed uint64, sc *scratch) (mid int)
 				normal[d] /= nrm
 			}
 		}
-	} else {
-		for d := range normal {
-			normal[d] = left[d] - right[d]
-			offset -= normal[d] * (left[d] + right[d]) / 2
-		}
+		return 0
 	}
-	if cap(sc.side) < m {
-		sc.side = make([]uint8, m)
-		sc.tmp = make([]int32, m)
+	for d := range normal {
+		normal[d] = left[d] - right[d]
+		offset -= normal[d] * (left[d] + right[d]) / 2
 	}
-	side := sc.side[:m]
+	return offset
+}
+
+// partition splits idx by the sign of each point's margin, drawing coin
+// flips from r: on return the left side (positive margins) is idx[:mid] and
+// the right side idx[mid:], each in its original order.
+func partition(idx []int32, margin func(int32) float32, r *rng) (mid int) {
+	m := len(idx)
+	side := make([]uint8, m)
 	nLeft := 0
 	for i, p := range idx {
-		margin := offset + vec.Dot(normal, s.row(p))
+		mg := margin(p)
 		switch {
-		case margin > -marginEps && margin < marginEps:
+		case mg > -marginEps && mg < marginEps:
 			side[i] = uint8(r.next() & 1)
-		case margin > 0:
+		case mg > 0:
 			side[i] = 0
 		default:
 			side[i] = 1
@@ -173,7 +223,7 @@ func (b *treeBuilder) partition(idx []int32, seed uint64, sc *scratch) (mid int)
 			}
 		}
 	}
-	tmp := sc.tmp[:m]
+	tmp := make([]int32, m)
 	l, rr := 0, nLeft
 	for i, p := range idx {
 		if side[i] == 0 {

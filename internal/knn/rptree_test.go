@@ -1,14 +1,119 @@
 package knn
 
 import (
+	"context"
 	"reflect"
 	"testing"
+
+	"motif/internal/vec"
 )
 
+// recursiveTree builds a tree node by node, depth first, as pynndescent's
+// make_angular_tree / make_euclidean_tree do: the reference that buildForest,
+// which builds several trees level by level, must reproduce exactly.
+func recursiveTree(s *space, n, leafSize int, seed uint64) *tree {
+	t := &tree{perm: make([]int32, n), leafStart: make([]bool, n)}
+	for i := range t.perm {
+		t.perm[i] = int32(i)
+	}
+	var split func(lo, hi, depth int, seed uint64)
+	split = func(lo, hi, depth int, seed uint64) {
+		if hi-lo <= leafSize || depth >= maxTreeDepth {
+			t.leafStart[lo] = true
+			return
+		}
+		idx := t.perm[lo:hi]
+		m := len(idx)
+		r := rng{s: seed}
+		li, ri := r.intn(m), r.intn(m)
+		if li == ri {
+			ri = (ri + 1) % m
+		}
+		left, right := s.row(idx[li]), s.row(idx[ri])
+		normal := make([]float32, s.dim)
+		var offset float32
+		for d := range normal {
+			normal[d] = left[d] - right[d]
+		}
+		if s.cosine {
+			if nrm := vec.Norm(normal); nrm > marginEps {
+				for d := range normal {
+					normal[d] /= nrm
+				}
+			}
+		} else {
+			for d := range normal {
+				offset -= normal[d] * (left[d] + right[d]) / 2
+			}
+		}
+		side := make([]int, m)
+		nLeft := 0
+		for i, p := range idx {
+			margin := offset + vec.Dot(normal, s.row(p))
+			switch {
+			case margin > -marginEps && margin < marginEps:
+				side[i] = int(r.next() & 1)
+			case margin <= 0:
+				side[i] = 1
+			}
+			nLeft += 1 - side[i]
+		}
+		if nLeft == 0 || nLeft == m {
+			nLeft = 0
+			for i := range side {
+				side[i] = int(r.next() & 1)
+				nLeft += 1 - side[i]
+			}
+			if nLeft == 0 || nLeft == m {
+				nLeft = m / 2
+				for i := range side {
+					side[i] = min(1, i/nLeft)
+				}
+			}
+		}
+		var l, rr []int32
+		for i, p := range idx {
+			if side[i] == 0 {
+				l = append(l, p)
+			} else {
+				rr = append(rr, p)
+			}
+		}
+		copy(idx, append(l, rr...))
+		split(lo, lo+nLeft, depth+1, mix(seed^0x6c62272e07bb0142))
+		split(lo+nLeft, hi, depth+1, mix(seed^0x2545f4914f6cdd1d))
+	}
+	if n > 0 {
+		split(0, n, 0, seed)
+	}
+	return t
+}
+
+func TestForestMatchesRecursion(t *testing.T) {
+	const n, dim, leafSize = 6000, 5, 40
+	seeds := []uint64{12345, 1, 99, 7}
+	for _, m := range []Metric{Euclidean, Cosine} {
+		for _, data := range [][]float32{clustered(7, n, dim, 10, 0.5), randomData(8, n, dim)} {
+			s, err := prepare(data, n, dim, 1, m)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, threads := range []int{1, 3} {
+				trees, err := buildForest(context.Background(), s, n, leafSize, seeds, threads)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for i, seed := range seeds {
+					if want := recursiveTree(s, n, leafSize, seed); !reflect.DeepEqual(trees[i], want) {
+						t.Errorf("buildForest(%v, %d threads) tree %d differs from the recursive tree of seed %d", m, threads, i, seed)
+					}
+				}
+			}
+		}
+	}
+}
+
 func TestTreeLeaves(t *testing.T) {
-	// Subtrees handed to other goroutines must not change the tree.
-	defer func(v int) { parallelSplit = v }(parallelSplit)
-	parallelSplit = 200
 	const n, dim, leafSize = 20000, 4, 50
 	data := clustered(7, n, dim, 10, 0.5)
 	for _, m := range []Metric{Euclidean, Cosine} {
@@ -16,15 +121,9 @@ func TestTreeLeaves(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var trees []*tree
-		for _, tokens := range []int{0, 1, 8} {
-			tb := &treeBuilder{s: s, leafSize: leafSize, sem: make(chan struct{}, tokens)}
-			trees = append(trees, tb.build(n, 12345))
-		}
-		for i, tr := range trees[1:] {
-			if !reflect.DeepEqual(tr, trees[0]) {
-				t.Errorf("tree (%v) built with %d spare goroutines differs from the sequential one", m, []int{1, 8}[i])
-			}
+		trees, err := buildForest(context.Background(), s, n, leafSize, []uint64{12345}, 2)
+		if err != nil {
+			t.Fatal(err)
 		}
 		tr := trees[0]
 		seen := make([]bool, n)
@@ -61,10 +160,16 @@ func TestTreeDuplicates(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tr := (&treeBuilder{s: s, leafSize: leafSize, sem: make(chan struct{})}).build(n, 1)
-	for _, l := range tr.leaves(nil) {
+	trees, err := buildForest(context.Background(), s, n, leafSize, []uint64{1}, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range trees[0].leaves(nil) {
 		if l[1]-l[0] > leafSize {
 			t.Errorf("leaf %v of identical points has %d points, want ≤ %d", l, l[1]-l[0], leafSize)
 		}
+	}
+	if want := recursiveTree(s, n, leafSize, 1); !reflect.DeepEqual(trees[0], want) {
+		t.Errorf("buildForest of identical points differs from the recursive tree")
 	}
 }
