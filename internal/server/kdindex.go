@@ -3,6 +3,7 @@ package server
 import (
 	"encoding/binary"
 	"math"
+	"sync"
 )
 
 // The map's spatial index, built here so that the browser need not.
@@ -114,15 +115,25 @@ func kdIndex(x, y []float32) []byte {
 	return buf
 }
 
+// kdParallel is the smallest range whose halves kdSort sorts concurrently.
+const kdParallel = 1 << 16
+
 // kdSort kd-sorts the items in [left, right], splitting on axis (0: x,
-// 1: y) first.
+// 1: y) first. The halves of a split are disjoint, so large ones are
+// sorted concurrently; the result does not depend on the schedule.
 func kdSort(ids []uint32, xy []float32, left, right, axis int) {
+	var wg sync.WaitGroup
 	for right-left > kdNodeSize {
 		m := (left + right) >> 1
 		kdSelect(ids, xy, m, left, right, axis)
-		kdSort(ids, xy, left, m-1, 1-axis)
+		if m-left > kdParallel {
+			wg.Go(func() { kdSort(ids, xy, left, m-1, 1-axis) })
+		} else {
+			kdSort(ids, xy, left, m-1, 1-axis)
+		}
 		left, axis = m+1, 1-axis
 	}
+	wg.Wait()
 }
 
 // kdSelect reorders [left, right] so that the item at k has, on axis, no

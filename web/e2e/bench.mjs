@@ -101,7 +101,11 @@ try {
     const marks = await page.evaluate(() => Object.fromEntries(
       performance.getEntriesByType('mark').map((m) => [m.name.replace('motif:', ''), Math.round(m.startTime)])));
     const renders = await page.evaluate(() => performance.getEntriesByName('motif:render').map((m) => Math.round(m.duration)));
-    runs.push({ first_render_ms: round(ms), ...marks, full_renders_ms: renders });
+    // When each API response started and finished arriving (ms after navigation).
+    const api = await page.evaluate(() => Object.fromEntries(performance.getEntriesByType('resource')
+      .filter((e) => new URL(e.name).pathname.startsWith('/api/'))
+      .map((e) => [new URL(e.name).pathname, [Math.round(e.startTime), Math.round(e.responseStart), Math.round(e.responseEnd)]])));
+    runs.push({ first_render_ms: round(ms), ...marks, full_renders_ms: renders, api_ms: api });
   }
   result.cold = runs[0];
   result.warm = runs.slice(1);
