@@ -219,12 +219,20 @@ func ListenAndServe(ctx context.Context, p *pipeline.Project, addr string, opts 
 	if err != nil {
 		return fmt.Errorf("serve on %s: %w", addr, err)
 	}
+	h := New(p, opts)
 	srv := &http.Server{
-		Handler:           New(p, opts),
+		Handler:           h,
 		ReadHeaderTimeout: 10 * time.Second,
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(orDiscard(opts.Log).Handler(), slog.LevelWarn),
 	}
+	// Load what the first page asks for while the analyst opens it.
+	preloaded := make(chan struct{})
+	go func() {
+		defer close(preloaded)
+		h.preload(ctx)
+	}()
+	defer func() { <-preloaded }()
 	if ready != nil {
 		ready(URL(ln.Addr()))
 	}
@@ -239,6 +247,25 @@ func ListenAndServe(ctx context.Context, p *pipeline.Project, addr string, opts 
 		return err
 	}
 	return <-done
+}
+
+// preload loads the map shown by default (its points, their payloads and
+// spatial index) and its embedding set, as the first page load would.
+// Errors are left for that page's requests to report.
+func (s *Server) preload(ctx context.Context) {
+	res, err := pipeline.FindResults(ctx, s.p, s.opts.Set, s.opts.Run)
+	if err != nil || res.Layout == nil {
+		return
+	}
+	v, err := s.view(ctx, res)
+	if err != nil {
+		return
+	}
+	v.payloadOnce.Do(func() { v.payload = pointsPayload(v) })
+	v.indexOnce.Do(func() { v.index = kdIndex(mapCoords(v.x, v.y)) })
+	if ctx.Err() == nil {
+		s.setData(ctx, res.Set)
+	}
 }
 
 // URL is the address a browser opens for a listener: an unspecified address

@@ -781,6 +781,26 @@ func TestListenAndServe(t *testing.T) {
 	}
 }
 
+func TestPreload(t *testing.T) {
+	f := project(t)
+	s := New(f.p, Options{})
+	s.preload(context.Background())
+	v := s.views[viewKey{layout: f.mapRun.ID, clusters: f.cluster.ID}]
+	if v == nil || v.payload == nil || v.index == nil || s.sets[f.mapRun.EmbeddingSet] == nil {
+		t.Fatalf("preload left views %v and sets %v, want the default view with its payloads and its set", s.views, s.sets)
+	}
+	if w := do(s, "GET", "/api/points/index", nil, nil); !bytes.Equal(w.Body.Bytes(), v.index) {
+		t.Errorf("GET /api/points/index after preload: %d bytes, want the preloaded %d", w.Body.Len(), len(v.index))
+	}
+	// An empty project: nothing to load, no panic.
+	p, err := pipeline.Create(context.Background(), t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	New(p, Options{}).preload(context.Background())
+}
+
 func TestRows(t *testing.T) {
 	f := project(t)
 	s := New(f.p, Options{})
