@@ -2,6 +2,7 @@ package umap
 
 import (
 	"context"
+	"fmt"
 	"math/rand/v2"
 	"syscall"
 	"testing"
@@ -32,26 +33,31 @@ func benchGraph(b testing.TB, n int) (*sparseGraph, float64) {
 }
 
 // BenchmarkLayoutEpochs times 20 SGD epochs on 10,000 Fashion-MNIST images
-// on one thread and reports the cost per edge sample (one attraction pair
-// and its five negative samples).
+// on one thread, for a 2-d map and a 5-d clustering layout, and reports the
+// cost per edge sample (two attractive steps and about five negative
+// samples).
 func BenchmarkLayoutEpochs(b *testing.B) {
 	const n, epochs = 10000, 20
 	g, samples := benchGraph(b, n)
 	a, bb := FindAB(1, 0)
-	y := make([]float32, 2*n)
-	for i := range y {
-		y[i] = float32(i%1000) / 100
+	for _, dim := range []int{2, 5} {
+		b.Run(fmt.Sprintf("dim=%d", dim), func(b *testing.B) {
+			y := make([]float32, dim*n)
+			for i := range y {
+				y[i] = float32(i%1000) / 100
+			}
+			cpu0 := cpuTime()
+			for b.Loop() {
+				l := newLayout(g, dim, a, bb, 1, 1, 5, 200, 1, 1)
+				l.nEpochs = epochs
+				if err := l.run(context.Background(), y, nil); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/(samples*epochs), "ns/sample")
+			b.ReportMetric((cpuTime()-cpu0)/float64(b.N)/(samples*epochs), "cpu-ns/sample")
+		})
 	}
-	cpu0 := cpuTime()
-	for b.Loop() {
-		l := newLayout(g, 2, a, bb, 1, 1, 5, 200, 1, 1)
-		l.nEpochs = epochs
-		if err := l.run(context.Background(), y, nil); err != nil {
-			b.Fatal(err)
-		}
-	}
-	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/(samples*epochs), "ns/sample")
-	b.ReportMetric((cpuTime()-cpu0)/float64(b.N)/(samples*epochs), "cpu-ns/sample")
 }
 
 // cpuTime returns the process's user CPU time in nanoseconds, a steadier
