@@ -84,7 +84,7 @@ func run(model, dir string, n, batch, threads, workers, rounds int) error {
 
 	// Decoding and preprocessing alone, one core, as the pipeline does them (DecodeCrop
 	// decodes only what the crop reads).
-	t0 := time.Now()
+	c0 := cpuTime()
 	tensors := make([]float32, n*per)
 	for i, f := range files {
 		data, err := os.ReadFile(f)
@@ -97,7 +97,7 @@ func run(model, dir string, n, batch, threads, workers, rounds int) error {
 		}
 		pre.Tensor(tensors[i*per:], img)
 	}
-	prep := time.Since(t0)
+	prep := cpuTime() - c0
 
 	// Warm-up, then the ceiling: the model alone on the prepared tensors.
 	for _, m := range []embed.Embedder{e, spinning} {
@@ -169,7 +169,7 @@ func run(model, dir string, n, batch, threads, workers, rounds int) error {
 	ceiling := min(spin.wall, sleep.wall)
 	fmt.Printf("| %s | %d | %d | %d | %.1f | %.1f | %.1f | %.1f | %.0f %% | %.1f | %.1f | %.1f |\n",
 		filepath.Base(model), n, batch, runtime.NumCPU(),
-		rate(prep), rate(spin.wall), rate(sleep.wall), rate(endToEnd.wall),
+		perPic(prep), rate(spin.wall), rate(sleep.wall), rate(endToEnd.wall),
 		100*ceiling.Seconds()/endToEnd.wall.Seconds(),
 		perPic(spin.cpu), perPic(sleep.cpu), perPic(endToEnd.cpu))
 	return nil

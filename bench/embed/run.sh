@@ -14,7 +14,7 @@ mkdir -p "$out"
 [ -f "$out/vit_s14_random.onnx" ] || /usr/bin/python3 bench/embed/gen_vit_s.py "$out"
 [ -d "$out/images" ] || /usr/bin/python3 bench/embed/make_images.py "$out/images" "$n"
 go build -o "$out/bench-embed" ./bench/embed
-echo "| model | pictures | batch | CPUs | decode+preprocess, 1 core (img/s) | ONNX Runtime alone, spinning (img/s) | ONNX Runtime alone, sleeping (img/s) | motif end to end (img/s) | end to end / best ONNX Runtime alone | CPU ms/img: ORT spinning | CPU ms/img: ORT sleeping | CPU ms/img: end to end |"
+echo "| model | pictures | batch | CPUs | decode+preprocess (CPU ms/img) | ONNX Runtime alone, spinning (img/s) | ONNX Runtime alone, sleeping (img/s) | motif end to end (img/s) | end to end / best ONNX Runtime alone | CPU ms/img: ORT spinning | CPU ms/img: ORT sleeping | CPU ms/img: end to end |"
 echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
 for m in ../shared/models/mobilenet_v2_embedder.onnx "$out/vit_s14_random.onnx"; do
 	[ -f "$m" ] || { echo "skip $m (absent)" >&2; continue; }
