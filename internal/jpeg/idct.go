@@ -44,6 +44,20 @@ var idctRange = func() (t [1024]uint8) {
 	return t
 }()
 
+// idct runs the inverse DCT of one block into dst (8 rows of 8 samples, stride apart):
+// the AVX2 version where the processor has it, else idctIslow. Both give the same samples
+// for every block of valid data; for coefficients so large that intermediate values
+// overflow 32 bits (only corrupt files have them) the two may differ, as libjpeg-turbo's
+// own SIMD and C versions do.
+func idct(dst []uint8, stride int, coef *[blockSize]int16, q *[blockSize]int32) {
+	if useIDCTAsm {
+		_ = dst[7*stride+7] // the assembly writes 8 rows of 8 bytes
+		idctAVX2(dst, stride, coef, q)
+		return
+	}
+	idctIslow(dst, stride, coef, q)
+}
+
 // descale is libjpeg's DESCALE: a right shift by n rounding half up.
 func descale(x int, n uint) int { return (x + 1<<(n-1)) >> n }
 

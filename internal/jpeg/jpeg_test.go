@@ -250,3 +250,31 @@ func TestIDCTDC(t *testing.T) {
 		}
 	}
 }
+
+// TestIDCTAsm checks the AVX2 inverse DCT against idctIslow on random blocks, from sparse
+// to dense, with coefficients as large as valid data has.
+func TestIDCTAsm(t *testing.T) {
+	if !useIDCTAsm {
+		t.Skip("no assembly inverse DCT on this machine")
+	}
+	rng := rand.New(rand.NewPCG(9, 10))
+	for trial := range 20000 {
+		var coef [blockSize]int16
+		var q [blockSize]int32
+		for i := range q {
+			q[i] = 1 + int32(rng.IntN(255))
+		}
+		n := 1 + rng.IntN(64)
+		for range n {
+			k := rng.IntN(blockSize)
+			// |coef·q| up to 2^15, beyond what 8-bit data produces
+			coef[k] = int16(rng.IntN(2*(1<<15)/int(q[k])+1) - (1<<15)/int(q[k]))
+		}
+		var want, got [16 * 8]uint8
+		idctIslow(want[3:], 16, &coef, &q)
+		idctAVX2(got[3:], 16, &coef, &q)
+		if got != want {
+			t.Fatalf("trial %d: idctAVX2(%v, q %v) = %v, want %v", trial, coef, q, got, want)
+		}
+	}
+}

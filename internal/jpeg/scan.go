@@ -136,7 +136,7 @@ func (d *decoder) processSOS(seg []byte) error {
 					if bx >= c.bx0 && bx < c.bx1 && by >= c.by0 && by < c.by1 {
 						off := (by-c.by0)*8*c.stride + (bx-c.bx0)*8
 						if ac {
-							idctIslow(c.pix[off:], c.stride, &blk, &d.quant[c.tq])
+							idct(c.pix[off:], c.stride, &blk, &d.quant[c.tq])
 						} else {
 							idctDC(c.pix[off:], c.stride, blk[0], d.quant[c.tq][0])
 						}
@@ -385,7 +385,7 @@ func (d *decoder) reconstructProgressive() {
 			for bx := c.bx0; bx < c.bx1; bx++ {
 				b := (*[blockSize]int16)(c.coef[(by*c.bw+bx)*blockSize:])
 				off := (by-c.by0)*8*c.stride + (bx-c.bx0)*8
-				idctIslow(c.pix[off:], c.stride, b, q)
+				idct(c.pix[off:], c.stride, b, q)
 			}
 		}
 	}
