@@ -9,6 +9,7 @@ import (
 	_ "image/gif" // register GIF
 	_ "image/png" // register PNG
 	"os"
+	"sync"
 
 	"motif/internal/jpeg"
 
@@ -41,7 +42,7 @@ func DecodeFile(path string) (*RGB, error) {
 // by motif's jpeg package, whose pixels are libjpeg-turbo's (Pillow's) exactly.
 func Decode(data []byte) (*RGB, error) {
 	if isJPEG(data) {
-		return decodeJPEG(data, nil)
+		return decodeJPEG(data, nil, nil)
 	}
 	cfg, format, err := image.DecodeConfig(bytes.NewReader(data))
 	if err != nil {
@@ -95,12 +96,30 @@ func (p Preprocessing) DecodeCrop(data []byte) (*RGB, error) {
 		w, h = h, w
 	}
 	win := p.cropWindow(w, h)
-	img, err := decodeJPEG(data, &win)
+	n := 3 * cfg.Width * cfg.Height
+	var buf []uint8
+	if b, ok := pixPool.Get().(*[]uint8); ok && cap(*b) >= n {
+		buf = (*b)[:n]
+	} else {
+		buf = make([]uint8, n)
+	}
+	img, err := decodeJPEG(data, &win, buf)
 	if err != nil {
+		pixPool.Put(&buf)
 		return nil, err
 	}
-	return p.Crop(img), nil
+	crop := p.Crop(img)
+	// The buffer goes back to the pool unless the crop is the picture itself.
+	if len(crop.Pix) == 0 || &crop.Pix[0] != &buf[0] {
+		pixPool.Put(&buf)
+	}
+	return crop, nil
 }
+
+// pixPool holds full-size RGB buffers for DecodeCrop to decode into: the JPEG decoder
+// writes only the window the crop reads, so reusing a buffer saves clearing megabytes per
+// picture.
+var pixPool sync.Pool
 
 // cropWindow is the part of a w×h (upright) picture that Crop reads.
 func (p Preprocessing) cropWindow(w, h int) image.Rectangle {
@@ -141,9 +160,9 @@ func isJPEG(data []byte) bool {
 
 // decodeJPEG decodes a JPEG to upright RGB. When win is not nil only the pixels inside
 // that (upright) rectangle are computed; the rest of the picture is left black.
-func decodeJPEG(data []byte, win *image.Rectangle) (*RGB, error) {
+func decodeJPEG(data []byte, win *image.Rectangle, buf []uint8) (*RGB, error) {
 	o := jpegOrientation(data)
-	opts := &jpeg.Options{MaxPixels: MaxPixels}
+	opts := &jpeg.Options{MaxPixels: MaxPixels, Pix: buf}
 	if win != nil {
 		cfg, err := jpeg.DecodeConfig(data)
 		if err != nil {

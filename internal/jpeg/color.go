@@ -171,8 +171,12 @@ func (u *upsampler) columnSums(sums []int32, near, far []uint8, first, last int)
 func (d *decoder) convert() *Image {
 	cs := d.colorSpace()
 	ch := cs.Channels()
-	m := &Image{Width: d.width, Height: d.height, Channels: ch, ColorSpace: cs, Region: d.region,
-		Pix: make([]uint8, ch*d.width*d.height)}
+	m := &Image{Width: d.width, Height: d.height, Channels: ch, ColorSpace: cs, Region: d.region}
+	if n := ch * d.width * d.height; len(d.pix) >= n {
+		m.Pix = d.pix[:n]
+	} else {
+		m.Pix = make([]uint8, n)
+	}
 	r := d.region
 	if r.Empty() {
 		return m

@@ -95,6 +95,10 @@ type Options struct {
 	// MaxPixels is the largest Width·Height Decode accepts, so that a hostile header cannot
 	// make it allocate gigabytes. Default (0): 100 megapixels.
 	MaxPixels int
+	// Pix, when it holds at least Width·Height·Channels bytes, is used for Image.Pix
+	// instead of a new buffer (so that a caller decoding many pictures can reuse one);
+	// bytes outside Region keep what they held. Default: a new buffer.
+	Pix []uint8
 }
 
 // DefaultMaxPixels is the limit of Options.MaxPixels when it is zero.
@@ -197,6 +201,7 @@ type decoder struct {
 
 	region    image.Rectangle
 	maxPixels int
+	pix       []uint8
 }
 
 // DecodeConfig reads the dimensions and colour space of a JPEG file.
@@ -217,6 +222,7 @@ func Decode(data []byte, opts *Options) (*Image, error) {
 		if opts.MaxPixels > 0 {
 			d.maxPixels = opts.MaxPixels
 		}
+		d.pix = opts.Pix
 	}
 	if err := d.decode(false); err != nil {
 		return nil, err
