@@ -183,7 +183,8 @@ func resizeRegion(img *RGB, w, h int, r Resample, x0, y0, cw, ch int) *RGB {
 		} else {
 			first, last = y0, y0+ch
 		}
-		tmp := &RGB{W: cw, H: last - first, Pix: make([]uint8, 3*cw*(last-first))}
+		// one spare byte, which the AVX2 kernel writes past the last pixel
+		tmp := &RGB{W: cw, H: last - first, Pix: make([]uint8, 3*cw*(last-first)+1)[:3*cw*(last-first)]}
 		// The source columns the window reads.
 		lo := horiz.bounds[2*x0]
 		hi := horiz.bounds[2*(x0+cw-1)] + horiz.bounds[2*(x0+cw-1)+1]
@@ -195,7 +196,7 @@ func resizeRegion(img *RGB, w, h int, r Resample, x0, y0, cw, ch int) *RGB {
 			hp := newHorizontalPlan(&horiz, x0, cw, lo, hi)
 			for y := 0; y < tmp.H; y++ {
 				in := img.Pix[3*img.W*(y+first) : 3*img.W*(y+first+1)]
-				hp.row(tmp.Pix[3*cw*y:3*cw*(y+1)], in)
+				hp.row(tmp.Pix[3*cw*y:3*cw*(y+1):3*cw*(y+1)+1], in)
 			}
 		} else {
 			rb := make([]int64, hi-lo)
@@ -256,7 +257,6 @@ type horizontalPlan struct {
 	k         []int32
 	offs      []int32
 	r, g, b   []int32
-	sums      []int32
 	lo, width int
 }
 
@@ -264,7 +264,7 @@ func newHorizontalPlan(c *coeffs, x0, cw, lo, hi int) *horizontalPlan {
 	k8 := (c.ksize + 7) &^ 7
 	p := &horizontalPlan{k8: k8, k: make([]int32, cw*k8), offs: make([]int32, cw),
 		r: make([]int32, hi-lo+k8), g: make([]int32, hi-lo+k8), b: make([]int32, hi-lo+k8),
-		sums: make([]int32, 3*cw+1), lo: lo, width: hi - lo}
+		lo: lo, width: hi - lo}
 	for xx := 0; xx < cw; xx++ {
 		xmin, n := c.bounds[2*(xx+x0)], c.bounds[2*(xx+x0)+1]
 		copy(p.k[xx*k8:xx*k8+n], c.k[(xx+x0)*c.ksize:])
@@ -273,19 +273,24 @@ func newHorizontalPlan(c *coeffs, x0, cw, lo, hi int) *horizontalPlan {
 	return p
 }
 
-// row computes one output row (3·cw bytes) of the horizontal pass from the source row in.
+// row computes one output row (3·cw bytes) of the horizontal pass from the source row in;
+// out must have room for one more byte, which the kernel overwrites.
 func (p *horizontalPlan) row(out, in []uint8) {
-	src := in[3*p.lo : 3*(p.lo+p.width)]
+	if cap(out) < len(out)+1 {
+		panic("embed: horizontal pass output without a spare byte")
+	}
+	src := in[3*p.lo:]
 	r, g, b := p.r[:p.width], p.g[:p.width], p.b[:p.width]
-	for i := range r {
+	// The kernel reads 4 bytes past each group of 8 pixels.
+	n := min(p.width, (len(src)-4)/3) &^ 7
+	if n > 0 {
+		deinterleaveAVX2(r[:n], g[:n], b[:n], src[:3*n+4])
+	}
+	for i := n; i < len(r); i++ {
 		q := src[3*i : 3*i+3 : 3*i+3]
 		r[i], g[i], b[i] = int32(q[0]), int32(q[1]), int32(q[2])
 	}
-	hresampleAVX2(p.sums, p.r, p.g, p.b, p.k, p.offs, p.k8)
-	sums := p.sums[:len(out)]
-	for i, v := range sums {
-		out[i] = clip8(v)
-	}
+	hresampleAVX2(out[:len(out)+1], p.r, p.g, p.b, p.k, p.offs, p.k8)
 }
 
 // verticalPass resamples the columns of src (whose row 0 is source row first of a picture

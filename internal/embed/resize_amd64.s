@@ -2,14 +2,14 @@
 
 #include "textflag.h"
 
-// func hresampleAVX2(sums []int32, r, g, b []int32, k []int32, offs []int32, k8 int)
+// func hresampleAVX2(out []uint8, r, g, b []int32, k []int32, offs []int32, k8 int)
 //
-// For each output pixel j: sums[3j+c] = 2^21 + Σ_t k[j·k8+t] · plane_c[offs[j]+t] for the
-// planes r, g, b and t < k8 (a multiple of 8), 32-bit wrap-around arithmetic. It writes
-// four values per pixel (the fourth is overwritten by the next pixel), so sums holds
-// 3·len(offs)+1 values; the planes hold offs[j]+k8 values.
+// For each output pixel j and channel c: out[3j+c] = clip8(2^21 + Σ_t k[j·k8+t] ·
+// plane_c[offs[j]+t]) for the planes r, g, b and t < k8 (a multiple of 8), in 32-bit
+// arithmetic. It writes four bytes per pixel (the fourth is overwritten by the next
+// pixel), so out has room for 3·len(offs)+1 bytes; the planes hold offs[j]+k8 values.
 TEXT ·hresampleAVX2(SB), NOSPLIT, $0-152
-	MOVQ sums_base+0(FP), DI
+	MOVQ out_base+0(FP), DI
 	MOVQ r_base+24(FP), R8
 	MOVQ g_base+48(FP), R9
 	MOVQ b_base+72(FP), R10
@@ -56,8 +56,11 @@ tap:
 	VEXTRACTI128 $1, Y7, X8
 	VPADDD X8, X7, X7
 	VPADDD X15, X7, X7
-	VMOVDQU X7, (DI)
-	ADDQ $12, DI
+	VPSRAD $22, X7, X7 // clip8: the 22-bit fixed point shifted out, then saturated
+	VPACKSSDW X7, X7, X7
+	VPACKUSWB X7, X7, X7
+	MOVL X7, (DI) // r g b and one byte the next pixel overwrites
+	ADDQ $3, DI
 	ADDQ $4, R11
 	DECQ CX
 	JMP  pixel
@@ -93,3 +96,65 @@ vloop:
 vdone:
 	VZEROUPPER
 	RET
+
+// func deinterleaveAVX2(r, g, b []int32, src []uint8)
+//
+// r[i], g[i], b[i] = src[3i], src[3i+1], src[3i+2] for i < len(r) rounded down to a
+// multiple of 8. It reads four bytes past each group of eight pixels: src must hold
+// 3·n+4 bytes for the n pixels converted.
+TEXT ·deinterleaveAVX2(SB), NOSPLIT, $0-96
+	MOVQ r_base+0(FP), R8
+	MOVQ r_len+8(FP), CX
+	MOVQ g_base+24(FP), R9
+	MOVQ b_base+48(FP), R10
+	MOVQ src_base+72(FP), SI
+	VMOVDQU deint_r<>(SB), X13
+	VMOVDQU deint_g<>(SB), X14
+	VMOVDQU deint_b<>(SB), X15
+	SHRQ $3, CX
+	JEQ  ddone
+
+dloop:
+	VMOVDQU (SI), X0 // pixels 0…3 in bytes 0…11
+	VMOVDQU 12(SI), X1 // pixels 4…7 in bytes 0…11
+	VPSHUFB X13, X0, X2
+	VPSHUFB X13, X1, X3
+	VPUNPCKLDQ X3, X2, X2
+	VPMOVZXBD X2, Y2
+	VMOVDQU Y2, (R8)
+	VPSHUFB X14, X0, X2
+	VPSHUFB X14, X1, X3
+	VPUNPCKLDQ X3, X2, X2
+	VPMOVZXBD X2, Y2
+	VMOVDQU Y2, (R9)
+	VPSHUFB X15, X0, X2
+	VPSHUFB X15, X1, X3
+	VPUNPCKLDQ X3, X2, X2
+	VPMOVZXBD X2, Y2
+	VMOVDQU Y2, (R10)
+	ADDQ $24, SI
+	ADDQ $32, R8
+	ADDQ $32, R9
+	ADDQ $32, R10
+	DECQ CX
+	JNE  dloop
+
+ddone:
+	VZEROUPPER
+	RET
+
+DATA deint_r<>+0(SB)/4, $0x09060300
+DATA deint_r<>+4(SB)/4, $0x80808080
+DATA deint_r<>+8(SB)/4, $0x80808080
+DATA deint_r<>+12(SB)/4, $0x80808080
+GLOBL deint_r<>(SB), RODATA|NOPTR, $16
+DATA deint_g<>+0(SB)/4, $0x0a070401
+DATA deint_g<>+4(SB)/4, $0x80808080
+DATA deint_g<>+8(SB)/4, $0x80808080
+DATA deint_g<>+12(SB)/4, $0x80808080
+GLOBL deint_g<>(SB), RODATA|NOPTR, $16
+DATA deint_b<>+0(SB)/4, $0x0b080502
+DATA deint_b<>+4(SB)/4, $0x80808080
+DATA deint_b<>+8(SB)/4, $0x80808080
+DATA deint_b<>+12(SB)/4, $0x80808080
+GLOBL deint_b<>(SB), RODATA|NOPTR, $16
