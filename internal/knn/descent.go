@@ -284,23 +284,18 @@ func (g *nnd) leafBlock(ctx context.Context, leaves []leaf) error {
 	}
 	g.u.reset(len(chunks))
 	err := parallelFor(ctx, g.p.threads, len(chunks), func(c int) {
+		var qs []int32
 		for _, l := range chunks[c] {
 			pts := l.perm[l.lo:l.hi]
 			before := g.leaves.before[l.t]
 			for a, p := range pts {
-				tp := g.threshold(p)
+				qs = qs[:0]
 				for _, q := range pts[a+1:] {
-					if g.leaves.shared(p, q, before) {
-						continue
-					}
-					d := g.s.dist(p, q)
-					if d < tp {
-						g.u.emit(c, p, q, d)
-					}
-					if d < g.threshold(q) {
-						g.u.emit(c, q, p, d)
+					if !g.leaves.shared(p, q, before) {
+						qs = append(qs, q)
 					}
 				}
+				g.compare(c, p, qs)
 			}
 		}
 	})
@@ -364,8 +359,9 @@ func (g *nnd) iterate(ctx context.Context) error {
 			nChunks := (b1 - b0 + joinChunk - 1) / joinChunk
 			g.u.reset(nChunks)
 			err := parallelFor(ctx, g.p.threads, nChunks, func(c int) {
+				qs := make([]int32, 0, 2*mc)
 				for _, v := range g.order[b0+c*joinChunk : min(b1, b0+(c+1)*joinChunk)] {
-					g.join(c, cs.newC[int(v)*mc:(int(v)+1)*mc], cs.oldC[int(v)*mc:(int(v)+1)*mc])
+					qs = g.join(c, cs.newC[int(v)*mc:(int(v)+1)*mc], cs.oldC[int(v)*mc:(int(v)+1)*mc], qs)
 				}
 			})
 			if err != nil {
@@ -389,43 +385,57 @@ func (g *nnd) iterate(ctx context.Context) error {
 // every distance that would improve a heap (pynndescent's
 // generate_graph_update_array). Pairs that shared a leaf of the forest were
 // compared then and are skipped (see leafid.go).
-func (g *nnd) join(chunk int, newC, oldC []int32) {
+func (g *nnd) join(chunk int, newC, oldC []int32, qs []int32) []int32 {
 	all := g.leaves.valid
 	for a, p := range newC {
 		if p < 0 {
 			break
 		}
-		tp := g.threshold(p)
+		qs = qs[:0]
 		for _, q := range newC[a+1:] {
 			if q < 0 {
 				break
 			}
-			if g.leaves.shared(p, q, all) {
-				continue
-			}
-			d := g.s.dist(p, q)
-			if d < tp {
-				g.u.emit(chunk, p, q, d)
-			}
-			if d < g.threshold(q) {
-				g.u.emit(chunk, q, p, d)
+			if !g.leaves.shared(p, q, all) {
+				qs = append(qs, q)
 			}
 		}
 		for _, q := range oldC {
 			if q < 0 {
 				break
 			}
-			if q == p || g.leaves.shared(p, q, all) {
-				continue
-			}
-			d := g.s.dist(p, q)
-			if d < tp {
-				g.u.emit(chunk, p, q, d)
-			}
-			if d < g.threshold(q) {
-				g.u.emit(chunk, q, p, d)
+			if q != p && !g.leaves.shared(p, q, all) {
+				qs = append(qs, q)
 			}
 		}
+		g.compare(chunk, p, qs)
+	}
+	return qs
+}
+
+// compare computes the distances from p to each of qs, four at a time, and
+// emits, in the order of qs, every one that beats p's or q's threshold.
+func (g *nnd) compare(chunk int, p int32, qs []int32) {
+	tp := g.threshold(p)
+	offer := func(q int32, d float32) {
+		if d < tp {
+			g.u.emit(chunk, p, q, d)
+		}
+		if d < g.threshold(q) {
+			g.u.emit(chunk, q, p, d)
+		}
+	}
+	var d4 [4]float32
+	i := 0
+	for ; i+4 <= len(qs); i += 4 {
+		q4 := (*[4]int32)(qs[i : i+4])
+		g.s.dist4(&d4, p, q4)
+		for j, q := range q4 {
+			offer(q, d4[j])
+		}
+	}
+	for _, q := range qs[i:] {
+		offer(q, g.s.dist(p, q))
 	}
 }
 

@@ -121,14 +121,36 @@ func buildForest(ctx context.Context, s *space, n, leafSize int, seeds []uint64,
 		order := trees[0].perm
 		const chunk = 256
 		err = parallelFor(ctx, threads, (n+chunk-1)/chunk, func(c int) {
+			var ts [4]int
+			var dots [4]float32
 			for _, p := range order[c*chunk : min(n, (c+1)*chunk)] {
 				row := s.row(p)
 				nodes := nodeOf[int(p)*nt : int(p+1)*nt]
 				m := margin[int(p)*nt : int(p+1)*nt]
+				// Four hyperplanes at a time against the row, with the
+				// bits of offset + Dot(normal, row) one at a time.
+				k := 0
 				for t, nd := range nodes {
-					if nd >= 0 {
-						m[t] = active[nd].offset + vec.Dot(normals[int(nd)*dim:int(nd+1)*dim], row)
+					if nd < 0 {
+						continue
 					}
+					ts[k] = t
+					k++
+					if k < 4 {
+						continue
+					}
+					vec.Dot4(&dots, row, normals[int(nodes[ts[0]])*dim:int(nodes[ts[0]]+1)*dim],
+						normals[int(nodes[ts[1]])*dim:int(nodes[ts[1]]+1)*dim],
+						normals[int(nodes[ts[2]])*dim:int(nodes[ts[2]]+1)*dim],
+						normals[int(nodes[ts[3]])*dim:int(nodes[ts[3]]+1)*dim])
+					for j, u := range ts {
+						m[u] = active[nodes[u]].offset + dots[j]
+					}
+					k = 0
+				}
+				for _, u := range ts[:k] {
+					nd := nodes[u]
+					m[u] = active[nd].offset + vec.Dot(normals[int(nd)*dim:int(nd+1)*dim], row)
 				}
 			}
 		})

@@ -35,6 +35,22 @@ func (s *space) dist(i, j int32) float32 {
 	return vec.SquaredL2(s.row(i), s.row(j))
 }
 
+// dist4 sets dst[j] to the search distance between point i and point q[j],
+// each bit for bit dist(i, q[j]).
+func (s *space) dist4(dst *[4]float32, i int32, q *[4]int32) {
+	if !s.cosine {
+		for j, qj := range q {
+			dst[j] = vec.SquaredL2(s.row(i), s.row(qj))
+		}
+		return
+	}
+	vec.Dot4(dst, s.row(i), s.row(q[0]), s.row(q[1]), s.row(q[2]), s.row(q[3]))
+	sqi := s.sq[i]
+	for j, dot := range dst {
+		dst[j] = float32(max(0, 1-float64(dot)/math.Sqrt(sqi*s.sq[q[j]])))
+	}
+}
+
 // distRow sets dst[j] to the search distance between point i and point
 // j0+j, for j < len(dst), with one batched kernel call.
 func (s *space) distRow(dst []float32, i int32, j0 int) {

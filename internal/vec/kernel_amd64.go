@@ -38,3 +38,15 @@ func dotAVX512(a, b []float32) float32
 
 //go:noescape
 func sqL2AVX512(a, b []float32) float32
+
+// dot4Asm sets out[j] = a·b_j, bit for bit as dotAsm(a, b_j) would.
+func dot4Asm(out *[4]float32, a, b0, b1, b2, b3 []float32) {
+	if useAVX512 {
+		dot4AVX512(&a[0], &b0[0], &b1[0], &b2[0], &b3[0], len(a), out)
+		return
+	}
+	out[0], out[1], out[2], out[3] = dotAVX2(a, b0), dotAVX2(a, b1), dotAVX2(a, b2), dotAVX2(a, b3)
+}
+
+//go:noescape
+func dot4AVX512(a, b0, b1, b2, b3 *float32, n int, out *[4]float32)

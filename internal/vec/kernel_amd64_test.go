@@ -70,3 +70,41 @@ func BenchmarkAsmVariants(b *testing.B) {
 		}
 	}
 }
+
+// TestDot4 checks that the four-way kernel gives exactly Dot's bits, on
+// random values (where summation order shows) and every tail length.
+func TestDot4(t *testing.T) {
+	r := rand.New(rand.NewPCG(4, 4))
+	for n := 1; n <= 300; n++ {
+		a := randVec(r, n)
+		b := [4][]float32{randVec(r, n), randVec(r, n), randVec(r, n), randVec(r, n)}
+		var got [4]float32
+		Dot4(&got, a, b[0], b[1], b[2], b[3])
+		for j := range b {
+			if want := Dot(a, b[j]); got[j] != want {
+				t.Fatalf("Dot4(len %d)[%d] = %v, want Dot = %v", n, j, got[j], want)
+			}
+		}
+	}
+}
+
+func BenchmarkDot4(b *testing.B) {
+	r := rand.New(rand.NewPCG(5, 6))
+	for _, n := range []int{128, 784, 1280} {
+		a := randVec(r, n)
+		rows := [4][]float32{randVec(r, n), randVec(r, n), randVec(r, n), randVec(r, n)}
+		b.Run(fmt.Sprintf("Dot4/%d", n), func(b *testing.B) {
+			var out [4]float32
+			for b.Loop() {
+				Dot4(&out, a, rows[0], rows[1], rows[2], rows[3])
+			}
+		})
+		b.Run(fmt.Sprintf("4xDot/%d", n), func(b *testing.B) {
+			for b.Loop() {
+				for j := range rows {
+					sink = Dot(a, rows[j])
+				}
+			}
+		})
+	}
+}

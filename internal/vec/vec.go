@@ -26,6 +26,23 @@ func Dot(a, b []float32) float32 {
 	return dotGeneric(a, b)
 }
 
+// Dot4 sets dst[j] = a·b_j for the four vectors b0…b3 and returns dst. Each
+// result is bit for bit Dot(a, b_j); where the AVX-512 kernel runs, a is read
+// once for the four products, which makes one row against several (a row
+// against candidate rows, or against several hyperplanes) cheaper than four
+// calls of Dot. It panics if the lengths differ.
+func Dot4(dst *[4]float32, a, b0, b1, b2, b3 []float32) *[4]float32 {
+	if len(b0) != len(a) || len(b1) != len(a) || len(b2) != len(a) || len(b3) != len(a) {
+		panic("vec: Dot4 of vectors with different lengths")
+	}
+	if useAsm && len(a) >= 16 {
+		dot4Asm(dst, a, b0, b1, b2, b3)
+		return dst
+	}
+	dst[0], dst[1], dst[2], dst[3] = dotGeneric(a, b0), dotGeneric(a, b1), dotGeneric(a, b2), dotGeneric(a, b3)
+	return dst
+}
+
 // SquaredL2 returns Σ (a[i]−b[i])². It panics if len(a) != len(b).
 func SquaredL2(a, b []float32) float32 {
 	if len(a) != len(b) {
