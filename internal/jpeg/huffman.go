@@ -19,6 +19,9 @@ type huffman struct {
 	maxCode [18]int32
 	valOff  [18]int32
 	vals    [256]uint8
+	// fast decodes a whole AC coefficient when its code and magnitude bits together
+	// fit in lookBits: value<<8 | run<<4 | total length (0 when they do not).
+	fast [1 << lookBits]int16
 }
 
 // processDHT reads Huffman tables (section B.2.4.2).
@@ -80,8 +83,33 @@ func (d *decoder) processDHT(seg []byte) error {
 			code <<= 1
 		}
 		h.maxCode[17] = 1 << 30 // sentinel
+		if tc == 1 {
+			h.buildFast()
+		}
 	}
 	return nil
+}
+
+// buildFast fills the AC fast table from the look-up table.
+func (h *huffman) buildFast() {
+	for i, v := range h.lut {
+		if v == 0 {
+			continue
+		}
+		rs, l := int(v>>8), int(v&0xff)
+		run, size := rs>>4, rs&15
+		if size == 0 || l+size > lookBits {
+			continue
+		}
+		x := (i >> (lookBits - l - size)) & (1<<size - 1)
+		if x < 1<<(size-1) {
+			x += -1<<size + 1
+		}
+		if x < -128 || x > 127 {
+			continue
+		}
+		h.fast[i] = int16(x<<8 | run<<4 | (l + size))
+	}
 }
 
 // bitReader reads entropy-coded bits MSB first. acc holds n valid bits at its top. When

@@ -235,6 +235,15 @@ func (d *decoder) decodeBlock(b *[blockSize]int16, sc *scanComp, dc *int) (bool,
 		if d.bits.n < 32 {
 			d.fill()
 		}
+		if f := ac.fast[d.bits.acc>>(64-lookBits)]; f != 0 {
+			n := uint(f & 15)
+			d.bits.acc <<= n
+			d.bits.n -= n
+			k += int(f>>4) & 15
+			b[natural[k]] = f >> 8
+			hasAC = true
+			continue
+		}
 		rs, err := d.decodeHuffman(ac)
 		if err != nil {
 			return false, err
