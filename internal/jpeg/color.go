@@ -203,7 +203,16 @@ func (d *decoder) convert() *Image {
 		case YCbCr:
 			yy, cb, cr := rows[0][:w], rows[1][:w], rows[2][:w]
 			o = o[:3*w]
-			for x := range yy {
+			x0 := 0
+			if useColorAsm {
+				// groups of 8 whose 4 extra bytes stay inside Pix
+				g := min(w/8, (len(m.Pix)-(ch*(y*d.width+r.Min.X))-4)/24)
+				if g > 0 {
+					yccRowAVX2(m.Pix[ch*(y*d.width+r.Min.X):], yy[:8*g], cb[:8*g], cr[:8*g])
+					x0 = 8 * g
+				}
+			}
+			for x := x0; x < len(yy); x++ {
 				l := int32(yy[x])
 				b, r := cb[x], cr[x]
 				p := o[3*x : 3*x+3 : 3*x+3]

@@ -278,3 +278,45 @@ func TestIDCTAsm(t *testing.T) {
 		}
 	}
 }
+
+// TestColorAsm checks the AVX2 YCbCr→RGB conversion against libjpeg's tables on every
+// (Cb, Cr) pair with random luma, through whole decodes with and without it.
+func TestColorAsm(t *testing.T) {
+	if !useColorAsm {
+		t.Skip("no assembly colour conversion on this machine")
+	}
+	rng := rand.New(rand.NewPCG(11, 12))
+	const n = 256 * 256
+	y, cb, cr := make([]uint8, n), make([]uint8, n), make([]uint8, n)
+	for i := range n {
+		y[i], cb[i], cr[i] = uint8(rng.IntN(256)), uint8(i>>8), uint8(i)
+	}
+	got := make([]uint8, 3*n+4)
+	yccRowAVX2(got, y, cb, cr)
+	for i := range n {
+		l := int32(y[i])
+		want := [3]uint8{clamp8(l + crR[cr[i]]), clamp8(l + (cbG[cb[i]]+crG[cr[i]])>>16), clamp8(l + cbB[cb[i]])}
+		if [3]uint8(got[3*i:3*i+3]) != want {
+			t.Fatalf("yccRowAVX2(Y %d, Cb %d, Cr %d) = %v, want %v", y[i], cb[i], cr[i], got[3*i:3*i+3], want)
+		}
+	}
+	for name, ref := range loadRefs(t) {
+		if ref.Unsupported {
+			continue
+		}
+		data := readFile(t, name)
+		useColorAsm = false
+		want, err := Decode(data, nil)
+		useColorAsm = true
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, err := Decode(data, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(m.Pix, want.Pix) {
+			t.Errorf("Decode(%s) with the AVX2 colour conversion differs from the portable one", name)
+		}
+	}
+}
