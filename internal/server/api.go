@@ -198,15 +198,36 @@ func (s *Server) handlePoints(w http.ResponseWriter, r *http.Request) {
 	writeBinary(w, v.payload)
 }
 
+// LabelsMagic starts the binary labels payload.
+const LabelsMagic = "MTFL"
+
+// LayoutRunHeader names the layout run of /api/points/index's answer.
+const LayoutRunHeader = "X-Motif-Layout-Run"
+
+// handleLabels answers with the cluster labels of the map alone, for a
+// page that takes its coordinates from the spatial index: "MTFL", uint32
+// n, uint32 layout run, uint32 cluster run (0: none), then n int32 labels
+// (−1: noise or unclustered), little-endian.
+func (s *Server) handleLabels(w http.ResponseWriter, r *http.Request) {
+	v, ok := s.viewOf(w, r)
+	if !ok {
+		return
+	}
+	v.labelsOnce.Do(func() { v.labelsPayload = labelsPayload(v) })
+	writeBinary(w, v.labelsPayload)
+}
+
 // handlePointsIndex answers with the map's spatial index in KDBush's format
 // (see kdindex.go) over the coordinates the UI draws (mapCoords), for
-// regl-scatterplot's draw(points, {spatialIndex}).
+// regl-scatterplot's draw(points, {spatialIndex}); the UI reads its
+// coordinates from it too. The LayoutRunHeader says which layout it is.
 func (s *Server) handlePointsIndex(w http.ResponseWriter, r *http.Request) {
 	v, ok := s.viewOf(w, r)
 	if !ok {
 		return
 	}
 	v.indexOnce.Do(func() { v.index = kdIndex(mapCoords(v.x, v.y)) })
+	w.Header().Set(LayoutRunHeader, strconv.FormatInt(v.layout.ID, 10))
 	writeBinary(w, v.index)
 }
 
@@ -249,6 +270,23 @@ func pointsPayload(v *view) []byte {
 	for _, l := range v.labels {
 		le.PutUint32(buf[off:], uint32(l))
 		off += 4
+	}
+	return buf
+}
+
+// labelsPayload encodes the payload of /api/labels.
+func labelsPayload(v *view) []byte {
+	n := len(v.labels)
+	buf := make([]byte, 16+4*n)
+	copy(buf, LabelsMagic)
+	le := binary.LittleEndian
+	le.PutUint32(buf[4:], uint32(n))
+	le.PutUint32(buf[8:], uint32(v.layout.ID))
+	if v.clusters != nil {
+		le.PutUint32(buf[12:], uint32(v.clusters.ID))
+	}
+	for i, l := range v.labels {
+		le.PutUint32(buf[16+4*i:], uint32(l))
 	}
 	return buf
 }

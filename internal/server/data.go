@@ -41,12 +41,15 @@ type view struct {
 	prob     []float64
 	outlier  []float64
 
-	// The binary payloads of /api/points and /api/points/index, built on
-	// first request: the same bytes serve every reload.
-	payloadOnce sync.Once
-	payload     []byte
-	indexOnce   sync.Once
-	index       []byte
+	// The binary payloads of /api/points, /api/labels and
+	// /api/points/index, built on first request: the same bytes serve
+	// every reload.
+	payloadOnce   sync.Once
+	payload       []byte
+	labelsOnce    sync.Once
+	labelsPayload []byte
+	indexOnce     sync.Once
+	index         []byte
 }
 
 // httpError is an error with the status it answers with.

@@ -2,6 +2,7 @@ package server
 
 import (
 	"encoding/binary"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -201,6 +202,9 @@ func TestPointsIndex(t *testing.T) {
 			t.Fatalf("GET /api/points/index: row %d at (%g, %g), want (%g, %g)", id, d.xy[2*i], d.xy[2*i+1], nx[id], ny[id])
 		}
 	}
+	if got := w.Header().Get(LayoutRunHeader); got != fmt.Sprint(f.mapRun.ID) {
+		t.Errorf("GET /api/points/index: %s %q, want %d", LayoutRunHeader, got, f.mapRun.ID)
+	}
 	for _, target := range []string{"/api/points/index?run=abc", "/api/points/index?run=999"} {
 		if w := do(s, "GET", target, nil, nil); w.Code < 400 {
 			t.Errorf("GET %s: status %d, want an error", target, w.Code)
@@ -221,4 +225,34 @@ func BenchmarkKDIndex(b *testing.B) {
 		kdIndex(mapCoords(x, y))
 	}
 	b.ReportMetric(float64(len(kdIndex(x, y)))/float64(n), "bytes/point")
+}
+
+func TestLabels(t *testing.T) {
+	f := project(t)
+	s := New(f.p, Options{})
+	for _, run := range []int64{0, f.cluster.ID, f.mapRun.ID} {
+		q := ""
+		if run != 0 {
+			q = fmt.Sprintf("?run=%d", run)
+		}
+		_, _, want, wantLayout, wantClusters := points(t, do(s, "GET", "/api/points"+q, nil, nil).Body.Bytes())
+		w := do(s, "GET", "/api/labels"+q, nil, nil)
+		b := w.Body.Bytes()
+		if w.Code != 200 || w.Header().Get("Content-Type") != "application/octet-stream" || len(b) < 16 || string(b[:4]) != LabelsMagic {
+			t.Fatalf("GET /api/labels%s: status %d, type %q, starts %q", q, w.Code, w.Header().Get("Content-Type"), b[:min(4, len(b))])
+		}
+		le := binary.LittleEndian
+		n, layout, clusters := int(le.Uint32(b[4:])), le.Uint32(b[8:]), le.Uint32(b[12:])
+		if n != len(want) || len(b) != 16+4*n || layout != wantLayout || clusters != wantClusters {
+			t.Fatalf("GET /api/labels%s: %d labels in %d bytes, runs %d, %d; want %d, runs %d, %d", q, n, len(b), layout, clusters, len(want), wantLayout, wantClusters)
+		}
+		for i := range n {
+			if got := int32(le.Uint32(b[16+4*i:])); got != want[i] {
+				t.Fatalf("GET /api/labels%s: label %d = %d, want %d", q, i, got, want[i])
+			}
+		}
+	}
+	if w := do(s, "GET", "/api/labels?run=999", nil, nil); w.Code != 404 {
+		t.Errorf("GET /api/labels?run=999: status %d, want 404", w.Code)
+	}
 }

@@ -119,6 +119,7 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /api/view", s.handleView)
 	m.HandleFunc("GET /api/points", s.handlePoints)
 	m.HandleFunc("GET /api/points/index", s.handlePointsIndex)
+	m.HandleFunc("GET /api/labels", s.handleLabels)
 	m.HandleFunc("GET /api/clusters", s.handleClusters)
 	m.HandleFunc("POST /api/clusters/{run}/{label}", s.handleNameCluster)
 	m.HandleFunc("GET /api/item/{row}", s.handleItem)
@@ -262,6 +263,7 @@ func (s *Server) preload(ctx context.Context) {
 		return
 	}
 	v.payloadOnce.Do(func() { v.payload = pointsPayload(v) })
+	v.labelsOnce.Do(func() { v.labelsPayload = labelsPayload(v) })
 	v.indexOnce.Do(func() { v.index = kdIndex(mapCoords(v.x, v.y)) })
 	if ctx.Err() == nil {
 		s.setData(ctx, res.Set)

@@ -717,6 +717,8 @@ func TestEmptyProject(t *testing.T) {
 		{"/api/runs", 200, "[]"},
 		{"/api/view", 404, ""},
 		{"/api/points", 404, ""},
+		{"/api/points/index", 404, ""},
+		{"/api/labels", 404, ""},
 		{"/api/clusters", 404, ""},
 		{"/api/item/0", 404, ""},
 		{"/api/search?q=x", 404, ""},

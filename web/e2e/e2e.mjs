@@ -411,6 +411,18 @@ async function main() {
     check(await page.evaluate(() => window.__samePage === true), 'switching runs stays on the page');
 
     check(errors.length === 0, `no page errors (${errors.join('; ')})`);
+
+    // Without the server's spatial index the page draws from the points
+    // payload and builds the index itself (after the check above: the
+    // refused request logs an error).
+    await page.route('**/api/points/index*', (r) => r.fulfill({ status: 404, contentType: 'application/json', body: '{"error":"none"}' }));
+    await page.goto(url);
+    await page.waitForSelector('body[data-ready]', { timeout: 30_000 });
+    await page.waitForTimeout(500);
+    const fallback = await colouredPixels(page, canvas);
+    check(await page.getAttribute('body', 'data-index') === 'browser' && fallback.count > 200,
+      `without the server's index the map still draws (${await page.getAttribute('body', 'data-index')}, ${fallback.count} coloured pixels)`);
+    await page.unroute('**/api/points/index*');
   } finally {
     await ctx.close();
     proc.kill('SIGINT');

@@ -7,8 +7,8 @@
 
 import createScatterplot from 'regl-scatterplot';
 import {
-  ApiError, Brief, ClusterInfo, Item, Points, RunInfo, SweepInfo, ViewInfo,
-  ColumnInfo, getColumn, getJSON, getPoints, getPointsIndex, post, withParams,
+  ApiError, Brief, ClusterInfo, Item, MapData, RunInfo, SweepInfo, ViewInfo,
+  ColumnInfo, getColumn, getJSON, getMap, post, withParams,
 } from './api';
 import { MapRenderer } from './render';
 
@@ -95,7 +95,7 @@ function fmt(v: unknown, digits = 3): string {
 class Explorer {
   run: number | undefined;
   view!: ViewInfo;
-  pts!: Points;
+  pts!: MapData;
   plot: Scatterplot | null = null;
   renderer: MapRenderer | null = null;
   /** index is the spatial index of the drawn points, when the server's matched them. */
@@ -152,8 +152,7 @@ class Explorer {
     // The three requests run at once. The scatter plot is made as soon as
     // the view says how many points come, so that the canvas has taken its
     // size (a resize costs a full render) before the points arrive.
-    const ptsP = getPoints(run);
-    const indexP = getPointsIndex(run);
+    const ptsP = getMap(run);
     ptsP.catch(() => undefined);
     // The cluster list and the runs load meanwhile too.
     const clustersP = getJSON<ClustersRes>('/api/clusters', { run });
@@ -163,7 +162,7 @@ class Explorer {
     const view = await getJSON<ViewInfo>('/api/view', { run });
     performance.mark('motif:view');
     this.makePlot(view.set.rows);
-    const [pts, index] = await Promise.all([ptsP, indexP]);
+    const pts = await ptsP;
     performance.mark('motif:points');
     this.view = view;
     this.pts = pts;
@@ -172,7 +171,7 @@ class Explorer {
     this.run = pts.clusterRun || pts.layoutRun;
     this.briefs.clear();
     this.column = null;
-    await this.draw(index);
+    await this.draw();
     performance.mark('motif:drawn');
     const colour = $('colour-select') as HTMLSelectElement;
     colour.replaceChildren(h('option', { value: '' }, 'cluster'));
@@ -250,35 +249,21 @@ class Explorer {
     }
   }
 
-  /**
-   * draw shows this.pts. index is the server's spatial index of them; it
-   * is used only if it holds exactly the coordinates drawn.
-   */
-  async draw(index: ArrayBuffer | null = null) {
-    const { n, x, y, labels } = this.pts;
-    let minX = Infinity, maxX = -Infinity, minY = Infinity, maxY = -Infinity, k = 0;
+  /** draw shows this.pts, with the server's spatial index if it sent one. */
+  async draw() {
+    const { n, x, y, labels, index } = this.pts;
+    let k = 0, lo = 0, hi = 0;
+    const cat = new Float32Array(n);
     for (let i = 0; i < n; i++) {
-      minX = Math.min(minX, x[i]); maxX = Math.max(maxX, x[i]);
-      minY = Math.min(minY, y[i]); maxY = Math.max(maxY, y[i]);
       k = Math.max(k, labels[i] + 1);
-    }
-    // The server's index (/api/points/index) computes these coordinates
-    // with the same arithmetic; keep the two in step.
-    const span = Math.max(maxX - minX, maxY - minY) || 1;
-    const cx = (minX + maxX) / 2, cy = (minY + maxY) / 2, sc = 1.9 / span;
-    const nx = new Float32Array(n), ny = new Float32Array(n), cat = new Float32Array(n);
-    let lo = 0, hi = 0;
-    for (let i = 0; i < n; i++) {
-      nx[i] = (x[i] - cx) * sc;
-      ny[i] = (y[i] - cy) * sc;
       cat[i] = labels[i] + 1; // 0 is noise
-      if (nx[i] < nx[lo]) lo = i;
-      if (nx[i] > nx[hi]) hi = i;
+      if (x[i] < x[lo]) lo = i;
+      if (x[i] > x[hi]) hi = i;
     }
-    this.nx = nx;
-    this.ny = ny;
-    this.index = index && indexMatches(index, nx, ny) ? index : undefined;
-    document.body.dataset.index = this.index ? 'server' : 'browser';
+    this.nx = x;
+    this.ny = y;
+    this.index = index;
+    document.body.dataset.index = index ? 'server' : 'browser';
     this.colours = [NOISE, ...palette(k)];
     this.makePlot(n);
     this.renderer!.attach(this.sp, lo, hi);
@@ -288,12 +273,12 @@ class Explorer {
       this.sp.deselect({ preventEvent: true });
       await this.sp.unfilter({ preventEvent: true });
       await this.sp.set({ pointColor: this.colours });
-      await this.sp.draw({ x: nx, y: ny, valueA: cat }, options);
+      await this.sp.draw({ x, y, valueA: cat }, options);
       await this.sp.zoomToOrigin();
       return;
     }
     await this.sp.set({ pointColor: this.colours });
-    await this.sp.draw({ x: nx, y: ny, valueA: cat }, options);
+    await this.sp.draw({ x, y, valueA: cat }, options);
     this.drawn = true;
   }
 
@@ -737,28 +722,6 @@ class Explorer {
       h('p', { class: 'cluster-meta' }, 'To show a setting that has no run yet: motif cluster --min-cluster-size N --min-samples M, then reload.'),
     );
   }
-}
-
-/**
- * indexMatches reports whether a KDBush index holds exactly the points
- * (x[i], y[i]): the same count and, for every item, its row's coordinates.
- */
-function indexMatches(index: ArrayBuffer, x: Float32Array, y: Float32Array): boolean {
-  const n = x.length;
-  if (index.byteLength < 8) return false;
-  const head = new DataView(index);
-  // Magic, format version 1 and Float32Array coordinates.
-  if (head.getUint8(0) !== 0xdb || head.getUint8(1) !== 0x17 || head.getUint32(4, true) !== n) return false;
-  const idBytes = n < 65536 ? 2 : 4;
-  const pad = (8 - ((n * idBytes) % 8)) % 8;
-  if (index.byteLength !== 8 + n * idBytes + pad + 8 * n) return false;
-  const ids = idBytes === 2 ? new Uint16Array(index, 8, n) : new Uint32Array(index, 8, n);
-  const xy = new Float32Array(index, 8 + n * idBytes + pad, 2 * n);
-  for (let i = 0; i < n; i++) {
-    const r = ids[i];
-    if (r >= n || xy[2 * i] !== x[r] || xy[2 * i + 1] !== y[r]) return false;
-  }
-  return true;
 }
 
 new Explorer().start();
