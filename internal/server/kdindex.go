@@ -13,6 +13,7 @@ import (
 // kdbush, format version 1). Built in the browser it costs a million-point
 // map about half a second of the page's main thread; the library also
 // accepts a ready index as an ArrayBuffer, which /api/points/index serves.
+// The page reads the points' coordinates out of the index as well.
 //
 // The format: an 8-byte header (byte 0xdb; version 1 in the high nibble
 // and the coordinate array type in the low one, 7 for Float32Array; uint16
@@ -35,9 +36,9 @@ const (
 
 // mapCoords returns the coordinates the UI draws: x and y centred on the
 // middle of their bounding box and scaled so that its longer side spans 1.9
-// (the map's square runs from −1 to 1). The arithmetic is the UI's, in
-// float64 rounded once to float32, so that both sides compute the same bits;
-// a zero or undefined span counts as 1.
+// (the map's square runs from −1 to 1), in float64 rounded once to
+// float32; a zero or undefined span counts as 1. The UI's fallback without
+// an index (mapCoords in web/src/api.ts) computes the same.
 func mapCoords(x, y []float32) (nx, ny []float32) {
 	minX, maxX, minY, maxY := math.Inf(1), math.Inf(-1), math.Inf(1), math.Inf(-1)
 	for i := range x {
