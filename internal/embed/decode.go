@@ -159,7 +159,8 @@ func isJPEG(data []byte) bool {
 }
 
 // decodeJPEG decodes a JPEG to upright RGB. When win is not nil only the pixels inside
-// that (upright) rectangle are computed; the rest of the picture is left black.
+// that (upright) rectangle are computed; the rest of the picture is unspecified. buf, when
+// not nil, is reused for the decoded pixels.
 func decodeJPEG(data []byte, win *image.Rectangle, buf []uint8) (*RGB, error) {
 	o := jpegOrientation(data)
 	opts := &jpeg.Options{MaxPixels: MaxPixels, Pix: buf}

@@ -90,14 +90,14 @@ type Config struct {
 type Options struct {
 	// Region, when not empty, is the part of the picture (in the file's pixel coordinates,
 	// before any EXIF orientation) that the caller will read. Pixels inside it are exactly
-	// those of a full decode; pixels outside it may be left zero. Default: everything.
+	// those of a full decode; pixels outside it are unspecified. Default: everything.
 	Region image.Rectangle
 	// MaxPixels is the largest Width·Height Decode accepts, so that a hostile header cannot
 	// make it allocate gigabytes. Default (0): 100 megapixels.
 	MaxPixels int
 	// Pix, when it holds at least Width·Height·Channels bytes, is used for Image.Pix
 	// instead of a new buffer (so that a caller decoding many pictures can reuse one);
-	// bytes outside Region keep what they held. Default: a new buffer.
+	// bytes outside Region are unspecified. Default: a new buffer.
 	Pix []uint8
 }
 
@@ -112,7 +112,7 @@ type Image struct {
 	ColorSpace    ColorSpace
 	Pix           []uint8
 	// Region is the part of Pix that was decoded (the whole picture unless
-	// Options.Region asked for less).
+	// Options.Region asked for less); the rest of Pix is unspecified.
 	Region image.Rectangle
 }
 
