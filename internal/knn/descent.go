@@ -434,8 +434,18 @@ func (g *nnd) compare(chunk int, p int32, qs []int32) {
 			offer(q, d4[j])
 		}
 	}
-	for _, q := range qs[i:] {
-		offer(q, g.s.dist(p, q))
+	switch rest := qs[i:]; len(rest) {
+	case 1:
+		offer(rest[0], g.s.dist(p, rest[0]))
+	case 2, 3:
+		// One four-way product, repeating a point, is cheaper than two
+		// or three single ones.
+		q4 := [4]int32{rest[0], rest[0], rest[0], rest[0]}
+		copy(q4[:], rest)
+		g.s.dist4(&d4, p, &q4)
+		for j, q := range rest {
+			offer(q, d4[j])
+		}
 	}
 }
 

@@ -148,9 +148,23 @@ func buildForest(ctx context.Context, s *space, n, leafSize int, seeds []uint64,
 					}
 					k = 0
 				}
-				for _, u := range ts[:k] {
-					nd := nodes[u]
-					m[u] = active[nd].offset + vec.Dot(normals[int(nd)*dim:int(nd+1)*dim], row)
+				switch k {
+				case 1:
+					nd := nodes[ts[0]]
+					m[ts[0]] = active[nd].offset + vec.Dot(normals[int(nd)*dim:int(nd+1)*dim], row)
+				case 2, 3:
+					// Cheaper as one four-way product, repeating a
+					// hyperplane, than as two or three.
+					for j := k; j < 4; j++ {
+						ts[j] = ts[0]
+					}
+					vec.Dot4(&dots, row, normals[int(nodes[ts[0]])*dim:int(nodes[ts[0]]+1)*dim],
+						normals[int(nodes[ts[1]])*dim:int(nodes[ts[1]]+1)*dim],
+						normals[int(nodes[ts[2]])*dim:int(nodes[ts[2]]+1)*dim],
+						normals[int(nodes[ts[3]])*dim:int(nodes[ts[3]]+1)*dim])
+					for j, u := range ts[:k] {
+						m[u] = active[nodes[u]].offset + dots[j]
+					}
 				}
 			}
 		})
