@@ -1,6 +1,7 @@
 package embed
 
 import (
+	"bytes"
 	"errors"
 	"os"
 	"path/filepath"
@@ -159,11 +160,26 @@ func TestDecodeErrors(t *testing.T) {
 	for _, tc := range []struct {
 		name string
 		data []byte
-	}{{"text", []byte("hello")}, {"truncated jpeg", jpg[:len(jpg)/3]}, {"empty", nil}} {
+	}{{"text", []byte("hello")}, {"truncated jpeg", jpg[:len(jpg)/3]}, {"empty", nil}, {"huge jpeg", hugeJPEG(t, jpg)}} {
 		if _, err := Decode(tc.data); err == nil {
 			t.Errorf("Decode(%s) succeeded, want an error", tc.name)
 		}
+		if _, err := DINOv2().DecodeCrop(tc.data); err == nil {
+			t.Errorf("DecodeCrop(%s) succeeded, want an error", tc.name)
+		}
 	}
+}
+
+// hugeJPEG claims 65535×65535 pixels in the frame header of jpg: decoding must refuse it
+// before allocating anything that size.
+func hugeJPEG(t *testing.T, jpg []byte) []byte {
+	i := bytes.Index(jpg, []byte{0xff, 0xc0})
+	if i < 0 {
+		t.Fatal("no SOF0 marker in rgb420.jpg")
+	}
+	huge := bytes.Clone(jpg)
+	copy(huge[i+5:], []byte{0xff, 0xff, 0xff, 0xff})
+	return huge
 }
 
 func FuzzDecode(f *testing.F) {
@@ -183,6 +199,14 @@ func FuzzDecode(f *testing.F) {
 			t.Fatalf("Decode gave %dx%d with %d bytes", img.W, img.H, len(img.Pix))
 		}
 		p := DINOv2()
-		p.Tensor(make([]float32, 3*224*224), p.Crop(img))
+		want := p.Crop(img)
+		p.Tensor(make([]float32, 3*224*224), want)
+		got, err := p.DecodeCrop(data)
+		if err != nil {
+			t.Fatalf("Decode succeeded but DecodeCrop failed: %v", err)
+		}
+		if got.W != want.W || got.H != want.H || !bytes.Equal(got.Pix, want.Pix) {
+			t.Fatalf("DecodeCrop differs from Crop(Decode)")
+		}
 	})
 }

@@ -90,6 +90,10 @@ func (p Preprocessing) DecodeCrop(data []byte) (*RGB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("decode jpeg: %w", err)
 	}
+	if int64(cfg.Width)*int64(cfg.Height) > MaxPixels {
+		// before the buffer is allocated
+		return nil, fmt.Errorf("decode jpeg: %d×%d pixels is more than the limit of %d", cfg.Width, cfg.Height, MaxPixels)
+	}
 	o := jpegOrientation(data)
 	w, h := cfg.Width, cfg.Height
 	if o >= 5 {
