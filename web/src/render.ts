@@ -70,10 +70,15 @@ export class MapRenderer {
     // A moved copy stays on screen while a button is held (a drag that
     // pauses); the full render waits for the release.
     window.addEventListener('pointerdown', (e) => { this.buttons = e.buttons; }, true);
-    window.addEventListener('pointerup', (e) => {
+    const up = (e: PointerEvent) => {
+      if (e.type === 'pointermove' && (e.buttons !== 0 || this.buttons === 0)) return;
       this.buttons = e.buttons;
       if (this.buttons === 0 && this.pending()) this.settle();
-    }, true);
+    };
+    window.addEventListener('pointerup', up, true);
+    // A release outside the window sends no pointerup here; the next
+    // move without buttons stands for it.
+    window.addEventListener('pointermove', up, true);
   }
 
   /**
