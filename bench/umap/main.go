@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"os"
 	"runtime/pprof"
+	"syscall"
 	"time"
 
 	"motif/internal/knn"
@@ -61,18 +62,21 @@ func run(in, out string, k int, metric string, minDist float64, seed int64, thre
 	}
 	load := time.Since(t0)
 	// A phase runs from the end of the previous one to its last
-	// done == total report.
+	// done == total report; its wall time is phase_s, its CPU time (user +
+	// system, all threads) phase_cpu_s.
 	phases := map[string]float64{}
 	current, phaseStart, lastEnd := "", time.Now(), time.Now()
+	cpuStart, cpuEnd := cpuSeconds(), cpuSeconds()
 	opts := umap.Options{
 		NNeighbors: k, Metric: m, MinDist: minDist, Spread: 1, Seed: seed, Threads: threads,
 		Progress: func(phase string, done, total int) {
 			if phase != current {
-				current, phaseStart = phase, lastEnd
+				current, phaseStart, cpuStart = phase, lastEnd, cpuEnd
 			}
 			if done == total {
-				lastEnd = time.Now()
+				lastEnd, cpuEnd = time.Now(), cpuSeconds()
 				phases[phase+"_s"] = lastEnd.Sub(phaseStart).Seconds()
+				phases[phase+"_cpu_s"] = cpuEnd - cpuStart
 			}
 		},
 	}
@@ -96,4 +100,13 @@ func run(in, out string, k int, metric string, minDist float64, seed int64, thre
 		report[p] = s
 	}
 	return json.NewEncoder(os.Stdout).Encode(report)
+}
+
+// cpuSeconds returns the process's user + system CPU time so far.
+func cpuSeconds() float64 {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano()).Seconds()
 }
