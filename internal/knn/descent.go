@@ -288,10 +288,11 @@ func (g *nnd) leafBlock(ctx context.Context, leaves []leaf) error {
 		for _, l := range chunks[c] {
 			pts := l.perm[l.lo:l.hi]
 			before := g.leaves.before[l.t]
+			check := slices.ContainsFunc(before, func(w uint64) bool { return w != 0 })
 			for a, p := range pts {
 				qs = qs[:0]
 				for _, q := range pts[a+1:] {
-					if !g.leaves.shared(p, q, before) {
+					if !check || !g.leaves.shared(p, q, before) {
 						qs = append(qs, q)
 					}
 				}
