@@ -80,8 +80,8 @@ type Options struct {
 	Threads int
 	// Spin lets ONNX Runtime's intra-op threads busy-wait for work between operators
 	// (its own default, session.intra_op.allow_spinning = 1). Default false: they sleep,
-	// which leaves the cores to the goroutines that decode the next batch; on CPU,
-	// spinning burns about a third more CPU time per picture with MobileNetV2.
+	// which leaves the cores to the goroutines that decode the next batch (with
+	// MobileNetV2 on CPU, spinning cost half as much CPU time again per picture).
 	Spin bool
 	// Device is "cpu" (default) or "cuda" (the CUDA execution provider, which needs a
 	// GPU build of ONNX Runtime).
