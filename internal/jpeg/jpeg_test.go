@@ -320,3 +320,41 @@ func TestColorAsm(t *testing.T) {
 		}
 	}
 }
+
+// TestStandardHuffmanTables decodes a file whose Huffman tables were stripped, as
+// Motion-JPEG frames come: libjpeg (and so Pillow) then uses the specification's example
+// tables, which are the ones libjpeg's encoder wrote into the file in the first place.
+func TestStandardHuffmanTables(t *testing.T) {
+	data := readFile(t, "pil-420.jpg")
+	want, err := Decode(data, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stripped []byte
+	stripped = append(stripped, data[:2]...)
+	removed := 0
+	for p := 2; p+4 <= len(data); {
+		marker := data[p+1]
+		n := int(data[p+2])<<8 | int(data[p+3])
+		if marker == sosMarker {
+			stripped = append(stripped, data[p:]...)
+			break
+		}
+		if marker == dhtMarker {
+			removed++
+		} else {
+			stripped = append(stripped, data[p:p+2+n]...)
+		}
+		p += 2 + n
+	}
+	if removed == 0 {
+		t.Fatal("pil-420.jpg has no DHT segment to remove")
+	}
+	got, err := Decode(stripped, nil)
+	if err != nil {
+		t.Fatalf("Decode(pil-420.jpg without its %d DHT segments): %v", removed, err)
+	}
+	if !bytes.Equal(got.Pix, want.Pix) {
+		t.Errorf("Decode(pil-420.jpg without DHT) differs from Decode(pil-420.jpg)")
+	}
+}

@@ -10,6 +10,12 @@
 // decode to one sample per pixel, YCbCr and RGB files to RGB, CMYK and YCCK files to CMYK
 // with Pillow's polarity (0 = no ink).
 //
+// Files that use Huffman tables without defining them (Motion-JPEG frames) get the
+// specification's example tables, as libjpeg gives them. Not supported: arithmetic
+// coding, lossless and hierarchical JPEG, 12-bit samples, and libjpeg's block smoothing of
+// progressive files whose scans leave low-frequency coefficients incomplete (which only
+// truncated progressive files have; Pillow refuses those anyway).
+//
 // A caller that needs only part of the picture passes Options.Region: every block is still
 // entropy-decoded (the format requires it), but the inverse DCT, upsampling and colour
 // conversion run only where the region needs them, and the pixels inside the region are
@@ -224,6 +230,7 @@ func Decode(data []byte, opts *Options) (*Image, error) {
 		}
 		d.pix = opts.Pix
 	}
+	d.loadStdHuffman()
 	if err := d.decode(false); err != nil {
 		return nil, err
 	}
