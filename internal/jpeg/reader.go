@@ -13,8 +13,9 @@
 // Files that use Huffman tables without defining them (Motion-JPEG frames) get the
 // specification's example tables, as libjpeg gives them. Not supported: arithmetic
 // coding, lossless and hierarchical JPEG, 12-bit samples, and libjpeg's block smoothing of
-// progressive files whose scans leave low-frequency coefficients incomplete (which only
-// truncated progressive files have; Pillow refuses those anyway).
+// progressive files whose scans leave low-frequency coefficients incomplete (truncated
+// files, which Pillow refuses too, and unusual scan scripts; encoders' usual scripts
+// complete every coefficient, and then libjpeg does not smooth).
 //
 // A caller that needs only part of the picture passes Options.Region: every block is still
 // entropy-decoded (the format requires it), but the inverse DCT, upsampling and colour
