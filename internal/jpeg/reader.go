@@ -175,6 +175,9 @@ type component struct {
 	w, h, bw, bh, stride int
 	pix                  []uint8
 	coef                 []int16 // progressive: bw·bh blocks of 64 coefficients
+	// last[i] bounds the zig-zag index of block i's non-zero AC coefficients, so that
+	// refinement scans need not look past it.
+	last []uint8
 	// bx0…bx1−1, by0…by1−1 are the blocks the region needs.
 	bx0, bx1, by0, by1 int
 }
@@ -517,6 +520,7 @@ func (d *decoder) allocate() error {
 		c.stride = 8 * (c.bx1 - c.bx0)
 		if d.progressive {
 			c.coef = make([]int16, 64*c.bw*c.bh)
+			c.last = make([]uint8, c.bw*c.bh)
 		}
 	}
 	d.allocated = true

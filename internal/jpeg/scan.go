@@ -143,7 +143,8 @@ func (d *decoder) processSOS(seg []byte) error {
 					}
 					continue
 				}
-				b := (*[blockSize]int16)(c.coef[(by*c.bw+bx)*blockSize:])
+				bi := by*c.bw + bx
+				b := (*[blockSize]int16)(c.coef[bi*blockSize:])
 				var err error
 				switch {
 				case ss == 0 && ah == 0:
@@ -153,9 +154,9 @@ func (d *decoder) processSOS(seg []byte) error {
 						b[0] |= 1 << al
 					}
 				case ah == 0:
-					err = d.decodeACFirst(b, sc, ss, se, al)
+					err = d.decodeACFirst(b, &c.last[bi], sc, ss, se, al)
 				default:
-					err = d.decodeACRefine(b, sc, ss, se, al)
+					err = d.decodeACRefine(b, &c.last[bi], sc, ss, se, al)
 				}
 				if err != nil {
 					return err
@@ -275,7 +276,7 @@ func (d *decoder) decodeDCFirst(b *[blockSize]int16, sc *scanComp, dc *int, al u
 }
 
 // decodeACFirst decodes the first scan of a band of AC coefficients (section G.1.2.2).
-func (d *decoder) decodeACFirst(b *[blockSize]int16, sc *scanComp, ss, se int, al uint) error {
+func (d *decoder) decodeACFirst(b *[blockSize]int16, last *uint8, sc *scanComp, ss, se int, al uint) error {
 	if d.eobRun > 0 {
 		d.eobRun--
 		return nil
@@ -283,6 +284,15 @@ func (d *decoder) decodeACFirst(b *[blockSize]int16, sc *scanComp, ss, se int, a
 	for k := ss; k <= se; k++ {
 		if d.bits.n < 32 {
 			d.fill()
+		}
+		if f := sc.ac.fast[d.bits.acc>>(64-lookBits)]; f != 0 {
+			n := uint(f & 15)
+			d.bits.acc <<= n
+			d.bits.n -= n
+			k += int(f>>4) & 15
+			b[natural[k]] = (f >> 8) << al
+			*last = max(*last, uint8(min(k, 63)))
+			continue
 		}
 		rs, err := d.decodeHuffman(sc.ac)
 		if err != nil {
@@ -292,6 +302,7 @@ func (d *decoder) decodeACFirst(b *[blockSize]int16, sc *scanComp, ss, se int, a
 		if s != 0 {
 			k += r
 			b[natural[k]] = int16(int(d.receiveExtend(s)) << al)
+			*last = max(*last, uint8(min(k, 63)))
 			continue
 		}
 		if r == 15 {
@@ -310,7 +321,7 @@ func (d *decoder) decodeACFirst(b *[blockSize]int16, sc *scanComp, ss, se int, a
 
 // decodeACRefine decodes a successive-approximation refinement of a band of AC
 // coefficients (section G.1.2.3), as libjpeg's decode_mcu_AC_refine does.
-func (d *decoder) decodeACRefine(b *[blockSize]int16, sc *scanComp, ss, se int, al uint) error {
+func (d *decoder) decodeACRefine(b *[blockSize]int16, last *uint8, sc *scanComp, ss, se int, al uint) error {
 	p1 := int16(1) << al
 	m1 := int16(-1) << al
 	refine := func(k int) {
@@ -370,11 +381,13 @@ func (d *decoder) decodeACRefine(b *[blockSize]int16, sc *scanComp, ss, se int, 
 					return FormatError("refinement runs past the band")
 				}
 				b[natural[k]] = v
+				*last = max(*last, uint8(k))
 			}
 		}
 	}
 	if d.eobRun > 0 {
-		for ; k <= se; k++ {
+		// Only coefficients up to the block's last non-zero one can need a correction bit.
+		for end := min(se, int(*last)); k <= end; k++ {
 			if b[natural[k]] != 0 {
 				refine(k)
 			}
@@ -392,7 +405,8 @@ func (d *decoder) reconstructProgressive() {
 		q := &d.quant[c.tq]
 		for by := c.by0; by < c.by1; by++ {
 			for bx := c.bx0; bx < c.bx1; bx++ {
-				b := (*[blockSize]int16)(c.coef[(by*c.bw+bx)*blockSize:])
+				bi := by*c.bw + bx
+				b := (*[blockSize]int16)(c.coef[bi*blockSize:])
 				off := (by-c.by0)*8*c.stride + (bx-c.bx0)*8
 				idct(c.pix[off:], c.stride, b, q)
 			}
