@@ -171,7 +171,8 @@ type component struct {
 	hs, vs int   // sampling factors
 	tq     uint8 // quantisation table
 	// w×h are the component's samples inside the picture (libjpeg's downsampled size);
-	// the plane holds bw×bh whole blocks (padded to whole MCUs), stride bytes a row.
+	// bw×bh are its blocks, padded to whole MCUs. The plane pix holds only the blocks
+	// bx0…bx1−1, by0…by1−1 that the region needs, stride bytes a row.
 	w, h, bw, bh, stride int
 	pix                  []uint8
 	coef                 []int16 // progressive: bw·bh blocks of 64 coefficients
@@ -494,7 +495,6 @@ func (d *decoder) allocate() error {
 		c.w = (d.width*c.hs + d.hmax - 1) / d.hmax
 		c.h = (d.height*c.vs + d.vmax - 1) / d.vmax
 		c.bw, c.bh = d.mcusX*c.hs, d.mcusY*c.vs
-		c.stride = 8 * c.bw
 		// Samples the region needs: upsampling reads one neighbour on each side.
 		rx, ry := d.hmax/c.hs, d.vmax/c.vs
 		x0, x1 := d.region.Min.X/rx, (d.region.Max.X+rx-1)/rx
