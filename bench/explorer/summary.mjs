@@ -30,7 +30,7 @@ const sec = (ms) => (typeof ms === 'number' ? (ms / 1000).toFixed(2) : ms);
 const mb = (b) => (b / 1e6).toFixed(1);
 
 const rows = [];
-rows.push('| build | runs | first render, warm (s): median [all] | cold (s) | points fetched / drawn, warm median (s) | full render at load (s) | pan p50 / p95 frame (ms), fps | zoom p50 / p95 frame (ms), fps | full render after motion (s) | /api/points + /api/points/index (MB) | load average (1 min) |');
+rows.push('| build | runs | first render, warm (s): median [all] | cold (s) | points fetched / drawn, warm median (s) | full render at load (s) | pan p50 / p95 frame (ms), fps | zoom p50 / p95 frame (ms), fps | full render after motion (s) | map payloads (MB) | load average (1 min) |');
 rows.push('|---|---|---|---|---|---|---|---|---|---|---|');
 for (const [build, rs] of byBuild) {
   const warm = rs.flatMap((r) => r.warm ?? []);
@@ -45,7 +45,7 @@ for (const [build, rs] of byBuild) {
     ` | ${list(pan.map((p) => `${p.median_frame_ms} / ${p.p95_frame_ms}, ${p.fps}`))}` +
     ` | ${list(zoom.map((p) => (p ? `${p.median_frame_ms} / ${p.p95_frame_ms}, ${p.fps}` : '–')))}` +
     ` | ${list([...pan, ...zoom].map((p) => (p?.settle_ms ? sec(p.settle_ms) : null)))}` +
-    ` | ${mb(bytes['/api/points'] ?? 0)} + ${mb(bytes['/api/points/index'] ?? 0)}` +
+    ` | ${['/api/points', '/api/labels', '/api/points/index'].filter((p) => bytes[p]).map((p) => `${p.slice(5)} ${mb(bytes[p])}`).join(' + ')}` +
     ` | ${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)} |`);
 }
 console.log(rows.join('\n'));
