@@ -32,13 +32,14 @@ const (
 
 // pow32 returns x^y for x ≥ 2⁻¹²⁶ (a normal float32) as 2^(y·log2 x), the
 // product clamped to [−126, 126], with float32 arithmetic only, in the
-// order the SIMD kernel of sgdKernel uses (so that both give the same
+// order the SIMD kernels of sgdKernel use (so that all give the same
 // bits): log2 x = e + ln(m)·log2(e) with the mantissa m in [√½, √2) and
 // Cephes' logf polynomial, then 2^z = 2^n · 2^r with n = round(z) and
-// Cephes' exp2f polynomial, both evaluated by Estrin's scheme. The relative error is at most
-// 5·10⁻⁷ + 1.5·10⁻⁷·|y·log2 x| where the clamp does not apply (TestPow32):
-// below 5·10⁻⁶ for the squared distances of a layout. Every product is converted to float32
-// explicitly so that no compiler fuses it into a multiply-add.
+// Cephes' exp2f polynomial, both evaluated by Estrin's scheme. The
+// relative error is at most 5·10⁻⁷ + 1.5·10⁻⁷·|y·log2 x| where the clamp
+// does not apply (TestPow32): below 5·10⁻⁶ for the squared distances of a
+// layout. Every product is converted to float32 explicitly so that no
+// compiler fuses it into a multiply-add.
 func pow32(x, y float32) float32 {
 	bits := math.Float32bits(x)
 	e := float32(int32(bits>>23) - 127)
