@@ -42,7 +42,7 @@ type upsampler struct {
 	// c0…c1 are the sample columns the output columns read; sums[i+1] holds the column
 	// sum of sample c0+i, with sums[0] and the last entry repeating the edge samples.
 	c0, c1 int
-	sums   []int32
+	sums   []int16
 	buf    []uint8
 }
 
@@ -58,7 +58,7 @@ func newUpsampler(c *component, hmax, vmax, x0, x1 int) *upsampler {
 		u.fancyV = u.fancyH
 	}
 	u.c0, u.c1 = x0/u.rx, (x1-1)/u.rx+1
-	u.sums = make([]int32, u.c1-u.c0+2)
+	u.sums = make([]int16, u.c1-u.c0+2)
 	u.buf = make([]uint8, u.rx*(u.c1-u.c0))
 	return u
 }
@@ -110,7 +110,7 @@ func (u *upsampler) row(y int) []uint8 {
 		u.columnSums(sums, near, nil, first-sx0, last-sx0)
 	}
 	if !u.fancyH { // h1v2
-		bias := int32(1)
+		bias := int16(1)
 		if y%2 == 1 {
 			bias = 2
 		}
@@ -124,12 +124,20 @@ func (u *upsampler) row(y int) []uint8 {
 	// h2v1: 3/4 nearer + 1/4 further sample, biases 1 and 2, >> 2; h2v2: the same on
 	// column sums of 3/4 and 1/4 rows, biases 8 and 7, >> 4. At the edges the further
 	// sample is the edge sample itself, which gives libjpeg's special cases.
-	be, bo, sh := int32(1), int32(2), uint(2)
+	be, bo, sh := int16(1), int16(2), uint(2)
 	if u.fancyV {
 		be, bo, sh = 8, 7, 4
 	}
 	buf := u.buf
-	for i := 1; i < len(sums)-1; i++ {
+	i := 1
+	if useColorAsm {
+		m := (len(sums) - 2) &^ 15
+		if m > 0 {
+			fancyH2AVX2(buf[:2*m], sums[:m+2], be, bo, uint64(sh))
+			i = m + 1
+		}
+	}
+	for ; i < len(sums)-1; i++ {
 		a := 3 * sums[i]
 		o := buf[2*(i-1) : 2*(i-1)+2 : 2*(i-1)+2]
 		o[0] = uint8((a + sums[i-1] + be) >> sh)
@@ -141,7 +149,7 @@ func (u *upsampler) row(y int) []uint8 {
 
 // columnSums sets sums[i] to 3·near[j] + far[j] (near[j] when far is nil) for
 // j = first+i clamped to 0…last.
-func (u *upsampler) columnSums(sums []int32, near, far []uint8, first, last int) {
+func (u *upsampler) columnSums(sums []int16, near, far []uint8, first, last int) {
 	i0 := min(len(sums), max(0, -first))
 	i1 := max(i0, min(len(sums), last+1-first))
 	nr := near[first+i0 : first+i1]
@@ -150,13 +158,20 @@ func (u *upsampler) columnSums(sums []int32, near, far []uint8, first, last int)
 		fr := far[first+i0 : first+i1]
 		fr = fr[:len(nr)]
 		s = s[:len(nr)]
-		for k, v := range nr {
-			s[k] = 3*int32(v) + int32(fr[k])
+		k := 0
+		if useColorAsm {
+			k = len(s) &^ 15
+			if k > 0 {
+				colsumAVX2(s[:k], nr[:k], fr[:k])
+			}
+		}
+		for ; k < len(nr); k++ {
+			s[k] = 3*int16(nr[k]) + int16(fr[k])
 		}
 	} else {
 		s = s[:len(nr)]
 		for k, v := range nr {
-			s[k] = int32(v)
+			s[k] = int16(v)
 		}
 	}
 	for i := 0; i < i0; i++ {

@@ -85,3 +85,75 @@ DATA ycc_shuf<>+20(SB)/4, $0x06020905
 DATA ycc_shuf<>+24(SB)/4, $0x0b07030a
 DATA ycc_shuf<>+28(SB)/4, $0x80808080
 GLOBL ycc_shuf<>(SB), RODATA|NOPTR, $32
+
+// func colsumAVX2(sums []int16, near, far []uint8)
+//
+// sums[k] = 3·near[k] + far[k] for k < len(sums) rounded down to a multiple of 16.
+TEXT ·colsumAVX2(SB), NOSPLIT, $0-72
+	MOVQ sums_base+0(FP), DI
+	MOVQ sums_len+8(FP), CX
+	MOVQ near_base+24(FP), SI
+	MOVQ far_base+48(FP), R8
+	SHRQ $4, CX
+	JEQ  cdone
+
+cloop:
+	VPMOVZXBW (SI), Y0
+	VPMOVZXBW (R8), Y1
+	VPADDW Y0, Y0, Y2
+	VPADDW Y0, Y2, Y2
+	VPADDW Y1, Y2, Y2
+	VMOVDQU Y2, (DI)
+	ADDQ $16, SI
+	ADDQ $16, R8
+	ADDQ $32, DI
+	DECQ CX
+	JNE  cloop
+
+cdone:
+	VZEROUPPER
+	RET
+
+// func fancyH2AVX2(out []uint8, sums []int16, be, bo int16, sh uint64)
+//
+// libjpeg's horizontal triangle filter: for i = 1 … n (n = len(out)/2 rounded down to a
+// multiple of 16), out[2(i−1)] = (3·sums[i] + sums[i−1] + be) >> sh and
+// out[2(i−1)+1] = (3·sums[i] + sums[i+1] + bo) >> sh; sums holds n+2 values at least.
+TEXT ·fancyH2AVX2(SB), NOSPLIT, $0-64
+	MOVQ out_base+0(FP), DI
+	MOVQ out_len+8(FP), CX
+	MOVQ sums_base+24(FP), SI
+	MOVWQZX be+48(FP), AX
+	MOVQ AX, X10
+	VPBROADCASTW X10, Y10
+	MOVWQZX bo+50(FP), AX
+	MOVQ AX, X11
+	VPBROADCASTW X11, Y11
+	MOVQ sh+56(FP), AX
+	MOVQ AX, X12
+	SHRQ $5, CX
+	JEQ  fdone
+
+floop:
+	VMOVDQU (SI), Y0 // sums[i-1]
+	VMOVDQU 2(SI), Y1 // sums[i]
+	VMOVDQU 4(SI), Y2 // sums[i+1]
+	VPADDW Y1, Y1, Y3
+	VPADDW Y1, Y3, Y3 // 3·sums[i]
+	VPADDW Y0, Y3, Y4
+	VPADDW Y10, Y4, Y4
+	VPSRLW X12, Y4, Y4 // even outputs
+	VPADDW Y2, Y3, Y5
+	VPADDW Y11, Y5, Y5
+	VPSRLW X12, Y5, Y5 // odd outputs
+	VPSLLW $8, Y5, Y5
+	VPOR Y5, Y4, Y4 // each word: even byte, then odd byte
+	VMOVDQU Y4, (DI)
+	ADDQ $32, SI
+	ADDQ $32, DI
+	DECQ CX
+	JNE  floop
+
+fdone:
+	VZEROUPPER
+	RET

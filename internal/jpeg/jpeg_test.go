@@ -280,7 +280,8 @@ func TestIDCTAsm(t *testing.T) {
 }
 
 // TestColorAsm checks the AVX2 YCbCr→RGB conversion against libjpeg's tables on every
-// (Cb, Cr) pair with random luma, through whole decodes with and without it.
+// (Cb, Cr) pair with random luma, and the AVX2 conversion and upsampling through whole
+// decodes (every sampling of the test files) with and without them.
 func TestColorAsm(t *testing.T) {
 	if !useColorAsm {
 		t.Skip("no assembly colour conversion on this machine")
