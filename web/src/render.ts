@@ -34,10 +34,14 @@ export class MapRenderer {
   /** slowMs is the full-render time above which camera moves use copies. */
   slowMs = 1000 / 50;
   /**
-   * settleMs is the pause in motion after which a full render follows:
-   * longer than the gaps between the notches of a turning mouse wheel.
+   * settleMs is the shortest pause in motion after which a full render
+   * follows: longer than the gaps between the notches of a turning mouse
+   * wheel. The pause grows with the cost of a full render (a quarter of
+   * it, up to a second), so that a slow one does not freeze a gesture
+   * that only slowed down.
    */
   settleMs = 250;
+  private lastFullMs = 0;
   /** onMove, if set, receives the scale and offset (CSS px) of each moved copy; (1, 0, 0) after a full render. */
   onMove: ((k: number, dx: number, dy: number) => void) | null = null;
 
@@ -113,7 +117,7 @@ export class MapRenderer {
       if (this.buttons !== 0) return;
       this.forced = true;
       this.plot?.redraw();
-    }, this.settleMs);
+    }, Math.min(1000, Math.max(this.settleMs, this.lastFullMs / 4)));
   }
 
   private frame(full: Renderer['render'], draw: () => unknown, target: HTMLCanvasElement) {
@@ -134,6 +138,7 @@ export class MapRenderer {
     const t0 = performance.now();
     full(draw, target);
     const ms = performance.now() - t0;
+    this.lastFullMs = ms;
     this.slow = ms > this.slowMs;
     // Slow full renders go on the performance timeline (the benchmark
     // reads them); fast ones, one a frame, would only fill it.
