@@ -98,9 +98,9 @@ class Explorer {
   pts!: MapData;
   plot: Scatterplot | null = null;
   renderer: MapRenderer | null = null;
-  /** index is the spatial index of the drawn points, when the server's matched them. */
+  /** index is the server's spatial index of the drawn points, if it sent one. */
   index: ArrayBuffer | undefined;
-  /** sp is the scatter plot, once draw has made it. */
+  /** sp is the scatter plot, once makePlot has made it. */
   get sp(): Scatterplot {
     if (!this.plot) throw new Error('the map is not drawn yet');
     return this.plot;
@@ -149,9 +149,9 @@ class Explorer {
   /** load fetches and draws the map of a run (undefined: the server's choice). */
   async load(run: number | undefined) {
     this.status('loading…');
-    // The three requests run at once. The scatter plot is made as soon as
-    // the view says how many points come, so that the canvas has taken its
-    // size (a resize costs a full render) before the points arrive.
+    // The requests run at once. The scatter plot is made as soon as the
+    // view says how many points come, so that the canvas has taken its size
+    // (a resize costs a full render) before the points arrive.
     const ptsP = getMap(run);
     ptsP.catch(() => undefined);
     // The cluster list and the runs load meanwhile too.
