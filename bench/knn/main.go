@@ -38,6 +38,7 @@ func main() {
 	metric := flag.String("metric", "cosine", "euclidean or cosine")
 	seed := flag.Int64("seed", 42, "random seed")
 	threads := flag.Int("threads", 0, "goroutines (0 = all cores)")
+	leafSize := flag.Int("leaf-size", 0, "largest random-projection tree leaf (0 = knn's default)")
 	queries := flag.String("queries", "", "text file of point indices, one a line: also write their exact neighbours (brute force) to -exact-out")
 	exactOut := flag.String("exact-out", "", "output .npy file for the int32 exact neighbours of -queries")
 	distsOut := flag.String("dists-out", "", "output .npy file for the float32 (n, k) neighbour distances (optional)")
@@ -54,14 +55,14 @@ func main() {
 		}
 		defer pprof.StopCPUProfile()
 	}
-	if err := run(*in, *out, *distsOut, *k, *metric, *seed, *threads, *queries, *exactOut); err != nil {
+	if err := run(*in, *out, *distsOut, *k, *metric, *seed, *threads, *leafSize, *queries, *exactOut); err != nil {
 		fmt.Fprintln(os.Stderr, "knn-bench:", err)
 		pprof.StopCPUProfile()
 		os.Exit(1)
 	}
 }
 
-func run(in, out, distsOut string, k int, metric string, seed int64, threads int, queries, exactOut string) error {
+func run(in, out, distsOut string, k int, metric string, seed int64, threads, leafSize int, queries, exactOut string) error {
 	m, err := knn.ParseMetric(metric)
 	if err != nil {
 		return err
@@ -73,7 +74,7 @@ func run(in, out, distsOut string, k int, metric string, seed int64, threads int
 	}
 	load := time.Since(t0)
 	t1 := time.Now()
-	g, err := knn.Build(context.Background(), data, n, dim, k, knn.Options{Metric: m, Seed: seed, Threads: threads})
+	g, err := knn.Build(context.Background(), data, n, dim, k, knn.Options{Metric: m, Seed: seed, Threads: threads, LeafSize: leafSize})
 	if err != nil {
 		return err
 	}
