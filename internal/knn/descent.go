@@ -45,6 +45,12 @@ func Build(ctx context.Context, data []float32, n, dim, k int, opts Options) (*G
 //   - stop after NIters iterations or once an iteration changes at most
 //     Delta·k·n heap entries.
 //
+// A pair of points that already shared a leaf of an earlier tree is not
+// compared again, in the forest or in the local joins: its distance was
+// offered to both heaps then, and could not change them now (see
+// leafid.go). This saves most of the distance computations and leaves the
+// graph exactly as it would be otherwise.
+//
 // Work is spread over opts.Threads goroutines in a way that does not change
 // the result: each point draws from its own random streams derived from
 // opts.Seed, pairs are compared in fixed chunks, and each heap receives its
