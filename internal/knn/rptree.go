@@ -171,26 +171,66 @@ func buildForest(ctx context.Context, s *space, n, leafSize int, seeds []uint64,
 		if err != nil {
 			return nil, err
 		}
-		mids := make([]int, len(active))
+		children := make([][2]node, len(active))
+		finished := make([][2]bool, len(active))
 		err = parallelFor(ctx, threads, len(active), func(i int) {
 			nd := &active[i]
-			perm := trees[nd.t].perm[nd.lo:nd.hi]
-			mids[i] = partition(perm, func(p int32) float32 { return margin[int(p)*nt+nd.t] }, &nd.r)
+			tr := trees[nd.t]
+			perm := tr.perm[nd.lo:nd.hi]
+			mid := nd.lo + partition(perm, func(p int32) float32 { return margin[int(p)*nt+nd.t] }, &nd.r)
 			for _, p := range perm {
 				nodeOf[int(p)*nt+nd.t] = -1
+			}
+			children[i] = [2]node{
+				{t: nd.t, lo: nd.lo, hi: mid, depth: nd.depth + 1, seed: mix(nd.seed ^ 0x6c62272e07bb0142)},
+				{t: nd.t, lo: mid, hi: nd.hi, depth: nd.depth + 1, seed: mix(nd.seed ^ 0x2545f4914f6cdd1d)},
+			}
+			// A child whose rows fit in cache is split to its leaves
+			// here, where its rows stay in cache from level to level.
+			var normal []float32
+			for c, ch := range children[i] {
+				if ch.hi-ch.lo > leafSize && (ch.hi-ch.lo)*dim*4 <= finishBytes {
+					if normal == nil {
+						normal = make([]float32, dim)
+					}
+					finish(s, tr, ch.lo, ch.hi, ch.depth, ch.seed, leafSize, normal)
+					finished[i][c] = true
+				}
 			}
 		})
 		if err != nil {
 			return nil, err
 		}
-		for i, nd := range active {
-			mid := nd.lo + mids[i]
-			ls := trees[nd.t].leafStart
-			next = split(node{t: nd.t, lo: nd.lo, hi: mid, depth: nd.depth + 1, seed: mix(nd.seed ^ 0x6c62272e07bb0142)}, ls)
-			next = split(node{t: nd.t, lo: mid, hi: nd.hi, depth: nd.depth + 1, seed: mix(nd.seed ^ 0x2545f4914f6cdd1d)}, ls)
+		for i := range active {
+			for c, ch := range children[i] {
+				if !finished[i][c] {
+					next = split(ch, trees[ch.t].leafStart)
+				}
+			}
 		}
 	}
 	return trees, nil
+}
+
+// finishBytes is the size of a node's rows below which finish splits it
+// (half of a core's L2 cache here; a variable so that tests can move it).
+var finishBytes = 512 << 10
+
+// finish splits the node perm[lo:hi] of tr down to its leaves, depth first,
+// exactly as the level-by-level build would.
+func finish(s *space, tr *tree, lo, hi, depth int, seed uint64, leafSize int, normal []float32) {
+	for {
+		if hi-lo <= leafSize || depth >= maxTreeDepth {
+			tr.leafStart[lo] = true
+			return
+		}
+		var r rng
+		idx := tr.perm[lo:hi]
+		offset := hyperplane(s, normal, idx, &r, seed)
+		mid := lo + partition(idx, func(p int32) float32 { return offset + vec.Dot(normal, s.row(p)) }, &r)
+		finish(s, tr, lo, mid, depth+1, mix(seed^0x6c62272e07bb0142), leafSize, normal)
+		lo, depth, seed = mid, depth+1, mix(seed^0x2545f4914f6cdd1d)
+	}
 }
 
 // hyperplane draws two of the points idx at random from the stream seeded

@@ -90,6 +90,7 @@ func recursiveTree(s *space, n, leafSize int, seed uint64) *tree {
 }
 
 func TestForestMatchesRecursion(t *testing.T) {
+	defer func(v int) { finishBytes = v }(finishBytes)
 	const n, dim, leafSize = 6000, 5, 40
 	seeds := []uint64{12345, 1, 99, 7}
 	for _, m := range []Metric{Euclidean, Cosine} {
@@ -98,14 +99,19 @@ func TestForestMatchesRecursion(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			for _, threads := range []int{1, 3} {
-				trees, err := buildForest(context.Background(), s, n, leafSize, seeds, threads)
-				if err != nil {
-					t.Fatal(err)
-				}
-				for i, seed := range seeds {
-					if want := recursiveTree(s, n, leafSize, seed); !reflect.DeepEqual(trees[i], want) {
-						t.Errorf("buildForest(%v, %d threads) tree %d differs from the recursive tree of seed %d", m, threads, i, seed)
+			// finishBytes 0: level by level to the leaves; 4 KiB: the
+			// last levels (nodes of ≤ 204 points) depth first.
+			for _, fb := range []int{0, 4 << 10} {
+				finishBytes = fb
+				for _, threads := range []int{1, 3} {
+					trees, err := buildForest(context.Background(), s, n, leafSize, seeds, threads)
+					if err != nil {
+						t.Fatal(err)
+					}
+					for i, seed := range seeds {
+						if want := recursiveTree(s, n, leafSize, seed); !reflect.DeepEqual(trees[i], want) {
+							t.Errorf("buildForest(%v, %d threads, finishBytes %d) tree %d differs from the recursive tree of seed %d", m, threads, fb, i, seed)
+						}
 					}
 				}
 			}
