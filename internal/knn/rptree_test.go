@@ -179,3 +179,19 @@ func TestTreeDuplicates(t *testing.T) {
 		t.Errorf("buildForest of identical points differs from the recursive tree")
 	}
 }
+
+// BenchmarkForest builds one batch of eight trees over 20,000 points of
+// 256 dimensions (leaf size 20, as for k = 20) on one goroutine.
+func BenchmarkForest(b *testing.B) {
+	const n, dim = 20000, 256
+	s, err := prepare(clustered(3, n, dim, 30, 0.4), n, dim, 1, Cosine)
+	if err != nil {
+		b.Fatal(err)
+	}
+	seeds := []uint64{1, 2, 3, 4, 5, 6, 7, 8}
+	for b.Loop() {
+		if _, err := buildForest(context.Background(), s, n, 20, seeds, 1); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
