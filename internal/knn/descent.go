@@ -217,6 +217,7 @@ func (l leaf) pairs() int { m := int(l.hi - l.lo); return m * (m - 1) / 2 }
 func (g *nnd) initForest(ctx context.Context) error {
 	g.leaves = newLeafIDs(g.n, g.p.nTrees)
 	var ranges [][2]int32
+	var buf forestBuffers
 	for t0 := 0; t0 < g.p.nTrees; t0 += treesPerBatch {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -226,7 +227,7 @@ func (g *nnd) initForest(ctx context.Context) error {
 		for t := t0; t < t1; t++ {
 			seeds[t-t0] = treeSeed(g.p.seed, t)
 		}
-		trees, err := buildForest(ctx, g.s, g.n, g.p.leafSize, seeds, g.p.threads)
+		trees, err := buildForest(ctx, g.s, g.n, g.p.leafSize, seeds, g.p.threads, &buf)
 		if err != nil {
 			return err
 		}

@@ -2,6 +2,7 @@ package knn
 
 import (
 	"context"
+	"sync"
 
 	"motif/internal/vec"
 )
@@ -56,6 +57,22 @@ func (t *tree) leaves(dst [][2]int32) [][2]int32 {
 	return dst
 }
 
+// forestBuffers are buildForest's per-point working arrays, kept from one
+// batch of trees to the next.
+type forestBuffers struct {
+	nodeOf []int32
+	margin []float32
+}
+
+// partitionScratch holds partition's working memory, reused across calls
+// so that building a forest does not churn the heap.
+var partitionScratch = sync.Pool{New: func() any { return new(scratch) }}
+
+type scratch struct {
+	side []uint8
+	tmp  []int32
+}
+
 // node is a node of one tree of the batch still to be split: perm[lo:hi] of
 // tree t, with its random stream (after drawing its two points) and its
 // hyperplane's offset.
@@ -70,14 +87,21 @@ type node struct {
 
 // buildForest builds one tree per seed over all n points of s, with leaves
 // of at most leafSize points, on up to threads goroutines.
-func buildForest(ctx context.Context, s *space, n, leafSize int, seeds []uint64, threads int) ([]*tree, error) {
+// buf, if not nil, keeps the working arrays from one call to the next.
+func buildForest(ctx context.Context, s *space, n, leafSize int, seeds []uint64, threads int, buf *forestBuffers) ([]*tree, error) {
 	nt := len(seeds)
 	trees := make([]*tree, nt)
 	// nodeOf[p*nt+t] is the index in active of the node of tree t that
 	// holds p, or −1 once p is in a leaf; margin[p*nt+t] is p's margin to
 	// that node's hyperplane.
-	nodeOf := make([]int32, n*nt)
-	margin := make([]float32, n*nt)
+	if buf == nil {
+		buf = &forestBuffers{}
+	}
+	if cap(buf.nodeOf) < n*nt {
+		buf.nodeOf = make([]int32, n*nt)
+		buf.margin = make([]float32, n*nt)
+	}
+	nodeOf, margin := buf.nodeOf[:n*nt], buf.margin[:n*nt]
 	for i := range nodeOf {
 		nodeOf[i] = -1
 	}
@@ -268,7 +292,13 @@ func hyperplane(s *space, normal []float32, idx []int32, r *rng, seed uint64) (o
 // the right side idx[mid:], each in its original order.
 func partition(idx []int32, margin func(int32) float32, r *rng) (mid int) {
 	m := len(idx)
-	side := make([]uint8, m)
+	sc := partitionScratch.Get().(*scratch)
+	defer partitionScratch.Put(sc)
+	if cap(sc.side) < m {
+		sc.side = make([]uint8, m)
+		sc.tmp = make([]int32, m)
+	}
+	side := sc.side[:m]
 	nLeft := 0
 	for i, p := range idx {
 		mg := margin(p)
@@ -299,7 +329,7 @@ func partition(idx []int32, margin func(int32) float32, r *rng) (mid int) {
 			}
 		}
 	}
-	tmp := make([]int32, m)
+	tmp := sc.tmp[:m]
 	l, rr := 0, nLeft
 	for i, p := range idx {
 		if side[i] == 0 {

@@ -104,7 +104,7 @@ func TestForestMatchesRecursion(t *testing.T) {
 			for _, fb := range []int{0, 4 << 10} {
 				finishBytes = fb
 				for _, threads := range []int{1, 3} {
-					trees, err := buildForest(context.Background(), s, n, leafSize, seeds, threads)
+					trees, err := buildForest(context.Background(), s, n, leafSize, seeds, threads, nil)
 					if err != nil {
 						t.Fatal(err)
 					}
@@ -127,7 +127,7 @@ func TestTreeLeaves(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		trees, err := buildForest(context.Background(), s, n, leafSize, []uint64{12345}, 2)
+		trees, err := buildForest(context.Background(), s, n, leafSize, []uint64{12345}, 2, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -166,7 +166,7 @@ func TestTreeDuplicates(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	trees, err := buildForest(context.Background(), s, n, leafSize, []uint64{1}, 2)
+	trees, err := buildForest(context.Background(), s, n, leafSize, []uint64{1}, 2, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -190,7 +190,7 @@ func BenchmarkForest(b *testing.B) {
 	}
 	seeds := []uint64{1, 2, 3, 4, 5, 6, 7, 8}
 	for b.Loop() {
-		if _, err := buildForest(context.Background(), s, n, 20, seeds, 1); err != nil {
+		if _, err := buildForest(context.Background(), s, n, 20, seeds, 1, nil); err != nil {
 			b.Fatal(err)
 		}
 	}
