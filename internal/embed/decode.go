@@ -42,7 +42,7 @@ func DecodeFile(path string) (*RGB, error) {
 // by motif's jpeg package, whose pixels are libjpeg-turbo's (Pillow's) exactly.
 func Decode(data []byte) (*RGB, error) {
 	if isJPEG(data) {
-		return decodeJPEG(data, nil, nil)
+		return decodeJPEG(data, jpegOrientation(data), image.Rectangle{}, nil, nil)
 	}
 	cfg, format, err := image.DecodeConfig(bytes.NewReader(data))
 	if err != nil {
@@ -107,7 +107,7 @@ func (p Preprocessing) DecodeCrop(data []byte) (*RGB, error) {
 	} else {
 		buf = make([]uint8, n)
 	}
-	img, err := decodeJPEG(data, &win, buf)
+	img, err := decodeJPEG(data, o, storedRect(win, o, cfg.Width, cfg.Height), &win, buf)
 	if err != nil {
 		pixPool.Put(&buf)
 		return nil, err
@@ -162,20 +162,14 @@ func isJPEG(data []byte) bool {
 	return len(data) >= 3 && data[0] == 0xff && data[1] == 0xd8 && data[2] == 0xff
 }
 
-// decodeJPEG decodes a JPEG to upright RGB. When win is not nil only the pixels inside
-// that (upright) rectangle are computed; the rest of the picture is unspecified. buf, when
-// not nil, is reused for the decoded pixels.
-func decodeJPEG(data []byte, win *image.Rectangle, buf []uint8) (*RGB, error) {
-	o := jpegOrientation(data)
-	opts := &jpeg.Options{MaxPixels: MaxPixels, Pix: buf}
-	if win != nil {
-		cfg, err := jpeg.DecodeConfig(data)
-		if err != nil {
-			return nil, fmt.Errorf("decode jpeg: %w", err)
-		}
-		opts.Region = storedRect(*win, o, cfg.Width, cfg.Height)
-	}
-	m, err := jpeg.Decode(data, opts)
+// decodeJPEG decodes a JPEG whose EXIF orientation is o to upright RGB. When win is not
+// nil only the pixels inside that (upright) rectangle are computed, region being the
+// stored picture's rectangle that turns into it (storedRect); the rest of the picture is
+// unspecified. buf, when not nil, is reused for the decoded pixels. The caller has read
+// the orientation and, for a window, the size, so the headers are parsed only once more,
+// by the decoder itself.
+func decodeJPEG(data []byte, o int, region image.Rectangle, win *image.Rectangle, buf []uint8) (*RGB, error) {
+	m, err := jpeg.Decode(data, &jpeg.Options{MaxPixels: MaxPixels, Pix: buf, Region: region})
 	if err != nil {
 		return nil, fmt.Errorf("decode jpeg: %w", err)
 	}
