@@ -250,15 +250,8 @@ func (s *Server) viewOf(w http.ResponseWriter, r *http.Request) (*view, bool) {
 // pointsPayload encodes the payload of /api/points.
 func pointsPayload(v *view) []byte {
 	n := len(v.x)
-	buf := make([]byte, 16+12*n)
-	copy(buf, PointsMagic)
+	buf, off := payloadHeader(PointsMagic, v, 12*n)
 	le := binary.LittleEndian
-	le.PutUint32(buf[4:], uint32(n))
-	le.PutUint32(buf[8:], uint32(v.layout.ID))
-	if v.clusters != nil {
-		le.PutUint32(buf[12:], uint32(v.clusters.ID))
-	}
-	off := 16
 	for _, f := range v.x {
 		le.PutUint32(buf[off:], math.Float32bits(f))
 		off += 4
@@ -267,28 +260,37 @@ func pointsPayload(v *view) []byte {
 		le.PutUint32(buf[off:], math.Float32bits(f))
 		off += 4
 	}
-	for _, l := range v.labels {
-		le.PutUint32(buf[off:], uint32(l))
-		off += 4
-	}
+	putLabels(buf[off:], v.labels)
 	return buf
 }
 
 // labelsPayload encodes the payload of /api/labels.
 func labelsPayload(v *view) []byte {
-	n := len(v.labels)
-	buf := make([]byte, 16+4*n)
-	copy(buf, LabelsMagic)
+	buf, off := payloadHeader(LabelsMagic, v, 4*len(v.labels))
+	putLabels(buf[off:], v.labels)
+	return buf
+}
+
+// payloadHeader returns a buffer for a binary map payload with body bytes
+// after its 16-byte header (magic, uint32 n, uint32 layout run, uint32
+// cluster run or 0), the header written, and the offset of the body.
+func payloadHeader(magic string, v *view, body int) ([]byte, int) {
+	buf := make([]byte, 16+body)
+	copy(buf, magic)
 	le := binary.LittleEndian
-	le.PutUint32(buf[4:], uint32(n))
+	le.PutUint32(buf[4:], uint32(len(v.labels)))
 	le.PutUint32(buf[8:], uint32(v.layout.ID))
 	if v.clusters != nil {
 		le.PutUint32(buf[12:], uint32(v.clusters.ID))
 	}
-	for i, l := range v.labels {
-		le.PutUint32(buf[16+4*i:], uint32(l))
+	return buf, 16
+}
+
+// putLabels writes the cluster labels as little-endian int32.
+func putLabels(b []byte, labels []int32) {
+	for i, l := range labels {
+		binary.LittleEndian.PutUint32(b[4*i:], uint32(l))
 	}
-	return buf
 }
 
 // writeBinary answers with b as application/octet-stream.
