@@ -16,11 +16,11 @@ import (
 // modified. It panics if len(data) != n·dim and returns an error for k
 // outside [1, n], non-finite values, or all-zero rows under Cosine.
 func Build(ctx context.Context, data []float32, n, dim, k int, opts Options) (*Graph, error) {
-	s, err := prepare(data, n, dim, k, opts.Metric)
+	p := opts.resolve(n, k)
+	s, err := prepare(data, n, dim, k, opts.Metric, p.threads)
 	if err != nil {
 		return nil, err
 	}
-	p := opts.resolve(n, k)
 	rep := &reporter{f: opts.Progress}
 	if opts.ForceExact || n < smallData {
 		return exact(ctx, s, n, k, p.threads, rep)
@@ -65,11 +65,12 @@ func Build(ctx context.Context, data []float32, n, dim, k int, opts Options) (*G
 // them; when a point has more than k−1 duplicates, which of them fill its
 // row is not specified (Exact takes the lowest indices).
 func Descent(ctx context.Context, data []float32, n, dim, k int, opts Options) (*Graph, error) {
-	s, err := prepare(data, n, dim, k, opts.Metric)
+	p := opts.resolve(n, k)
+	s, err := prepare(data, n, dim, k, opts.Metric, p.threads)
 	if err != nil {
 		return nil, err
 	}
-	return descent(ctx, s, n, k, opts.resolve(n, k), &reporter{f: opts.Progress})
+	return descent(ctx, s, n, k, p, &reporter{f: opts.Progress})
 }
 
 const (

@@ -24,11 +24,11 @@ import (
 // len(data) != n·dim and returns an error for k outside [1, n], non-finite
 // values, or all-zero rows under Cosine.
 func Exact(ctx context.Context, data []float32, n, dim, k int, opts Options) (*Graph, error) {
-	s, err := prepare(data, n, dim, k, opts.Metric)
+	p := opts.resolve(n, k)
+	s, err := prepare(data, n, dim, k, opts.Metric, p.threads)
 	if err != nil {
 		return nil, err
 	}
-	p := opts.resolve(n, k)
 	return exact(ctx, s, n, k, p.threads, &reporter{f: opts.Progress})
 }
 

@@ -1,9 +1,9 @@
 package knn
 
 import (
+	"context"
 	"fmt"
 	"math"
-	"slices"
 	"sync"
 
 	"motif/internal/vec"
@@ -77,7 +77,12 @@ func (s *space) final(d float32) float32 {
 // prepare checks the arguments shared by Build, Exact and Descent and returns
 // the space to search. A data length other than n·dim is a programmer error
 // and panics; everything that can come from the user's data is an error.
-func prepare(data []float32, n, dim, k int, m Metric) (*space, error) {
+//
+// The rows are checked (and, under Cosine, copied and normalised) on up to
+// threads goroutines, a row at a time: one copy of the whole matrix would be
+// a long call the garbage collector cannot interrupt, and its collections
+// would wait, spinning, until the copy ends.
+func prepare(data []float32, n, dim, k int, m Metric, threads int) (*space, error) {
 	if n < 0 || dim < 1 || len(data) != n*dim {
 		panic(fmt.Sprintf("knn: data of length %d is not n×dim = %d×%d", len(data), n, dim))
 	}
@@ -93,22 +98,60 @@ func prepare(data []float32, n, dim, k int, m Metric) (*space, error) {
 	if int64(n)*int64(k) > math.MaxInt32 {
 		return nil, fmt.Errorf("n·k = %d·%d is too large; it must stay below 2³¹", n, k)
 	}
-	for i, v := range data {
-		if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
-			return nil, fmt.Errorf("row %d, column %d is %v; vectors must be finite", i/dim, i%dim, v)
-		}
-	}
 	s := &space{data: data, dim: dim, cosine: m == Cosine}
 	if s.cosine {
-		s.data = slices.Clone(data)
-		if zero := vec.NormalizeRows(s.data, dim); len(zero) > 0 {
-			return nil, fmt.Errorf("row %d is all zeros (%d such rows); cosine distance is undefined for zero vectors: drop those rows or use the euclidean metric", zero[0], len(zero))
-		}
+		s.data = make([]float32, len(data))
 		s.sq = make([]float64, n)
-		for i := range n {
-			r := s.row(int32(i))
-			s.sq[i] = float64(vec.Dot(r, r))
+	}
+	const rows = 1024 // rows per task
+	nTasks := (n + rows - 1) / rows
+	// Per task: the first non-finite value (an index into data) and the
+	// first all-zero row with the number of such rows, −1 if none.
+	bad, zero, zeros := make([]int, nTasks), make([]int, nTasks), make([]int, nTasks)
+	parallelFor(context.Background(), max(1, threads), nTasks, func(c int) {
+		bad[c], zero[c] = -1, -1
+		for i := c * rows; i < min(n, (c+1)*rows); i++ {
+			src := data[i*dim : (i+1)*dim]
+			for j, v := range src {
+				if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
+					bad[c] = i*dim + j
+					return
+				}
+			}
+			if !s.cosine {
+				continue
+			}
+			dst := s.row(int32(i))
+			nrm := float64(vec.Norm(src))
+			if nrm == 0 {
+				if zeros[c] == 0 {
+					zero[c] = i
+				}
+				zeros[c]++
+				continue
+			}
+			// As vec.NormalizeRows, bit for bit.
+			inv := 1 / nrm
+			for j, v := range src {
+				dst[j] = float32(float64(v) * inv)
+			}
+			s.sq[i] = float64(vec.Dot(dst, dst))
 		}
+	})
+	for c := range nTasks {
+		if i := bad[c]; i >= 0 {
+			return nil, fmt.Errorf("row %d, column %d is %v; vectors must be finite", i/dim, i%dim, data[i])
+		}
+	}
+	total, first := 0, -1
+	for c := range nTasks {
+		if zeros[c] > 0 && first < 0 {
+			first = zero[c]
+		}
+		total += zeros[c]
+	}
+	if total > 0 {
+		return nil, fmt.Errorf("row %d is all zeros (%d such rows); cosine distance is undefined for zero vectors: drop those rows or use the euclidean metric", first, total)
 	}
 	return s, nil
 }
