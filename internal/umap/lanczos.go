@@ -12,31 +12,83 @@ import (
 // not depend on the number of threads.
 const blockRows = 4096
 
+// ritzRows is the row-block size of the Ritz-vector update at a restart,
+// small enough that a block of every basis vector stays in the L1 cache.
+const ritzRows = 256
+
+// reorthRatio decides when one pass of classical Gram–Schmidt is not
+// enough: a second pass runs when it left less than this fraction of ‖w‖.
+// One pass of CGS against an orthonormal basis leaves w/‖w‖ orthogonal to
+// it up to about ε·κ², κ = ‖w‖ / ‖w − V·Vᵀw‖ (Giraud, Langou, Rozložník,
+// Comput. Math. Appl. 50, 2005), so κ ≤ 1/reorthRatio = 16 keeps the basis
+// orthonormal to ~1e-13, five orders of magnitude below what the residual
+// tolerance needs. The usual DGKS ratio, 1/√2, would force a second pass on
+// every Lanczos step of a UMAP graph, where ‖w‖/β is about 2–4.
+const reorthRatio = 1.0 / 16
+
 // vecOps holds the vector kernels of the eigensolver for vectors of length n.
 type vecOps struct {
 	n, threads int
 }
 
-// dots returns vs[i]·w for every i.
+// dots returns vs[i]·w for every i. Each product is summed over the rows of
+// a block in order, in two interleaved partial sums, and the blocks'
+// partial sums are added in block order.
 func (o vecOps) dots(w []float64, vs [][]float64) []float64 {
 	nb := (o.n + blockRows - 1) / blockRows
-	part := make([]float64, nb*len(vs))
+	k := len(vs)
+	part := make([]float64, nb*k)
 	parallelFor(o.threads, nb, 1, func(lo, hi int) {
 		for b := lo; b < hi; b++ {
 			r0, r1 := b*blockRows, min((b+1)*blockRows, o.n)
-			wb := w[r0:r1]
-			for i, v := range vs {
-				part[b*len(vs)+i] = dot64(v[r0:r1], wb)
-			}
+			dotsBlock(part[b*k:(b+1)*k], w[r0:r1], vs, r0)
 		}
 	})
-	h := make([]float64, len(vs))
+	h := make([]float64, k)
 	for b := range nb {
-		for i := range vs {
-			h[i] += part[b*len(vs)+i]
+		for i := range k {
+			h[i] += part[b*k+i]
 		}
 	}
 	return h
+}
+
+// dotsBlock sets out[i] = vs[i][r0:r0+len(w)]·w, four vectors at a time so
+// that w is read once per four of them. A group of fewer than four repeats
+// its last vector; every product is summed the same way whatever its group.
+func dotsBlock(out, w []float64, vs [][]float64, r0 int) {
+	r1 := r0 + len(w)
+	for g := 0; g < len(vs); g += 4 {
+		var v [4][]float64
+		for c := range 4 {
+			v[c] = vs[min(g+c, len(vs)-1)][r0:r1]
+		}
+		a, b, c, d := v[0][:len(w)], v[1][:len(w)], v[2][:len(w)], v[3][:len(w)]
+		var a0, a1, b0, b1, c0, c1, d0, d1 float64
+		i := 0
+		for ; i+2 <= len(w); i += 2 {
+			x, y := w[i], w[i+1]
+			a0 += a[i] * x
+			a1 += a[i+1] * y
+			b0 += b[i] * x
+			b1 += b[i+1] * y
+			c0 += c[i] * x
+			c1 += c[i+1] * y
+			d0 += d[i] * x
+			d1 += d[i+1] * y
+		}
+		if i < len(w) {
+			x := w[i]
+			a0 += a[i] * x
+			b0 += b[i] * x
+			c0 += c[i] * x
+			d0 += d[i] * x
+		}
+		sums := [4]float64{a0 + a1, b0 + b1, c0 + c1, d0 + d1}
+		for c := 0; c < 4 && g+c < len(vs); c++ {
+			out[g+c] = sums[c]
+		}
+	}
 }
 
 // dot64 returns a·b with four partial sums (a[i] for i ≡ 0, 1, 2, 3 mod 4,
@@ -58,40 +110,70 @@ func dot64(a, b []float64) float64 {
 	return (s0 + s1) + (s2 + s3)
 }
 
-// subtract sets w −= Σ h[i]·vs[i].
-func (o vecOps) subtract(w []float64, vs [][]float64, h []float64) {
-	parallelFor(o.threads, o.n, blockRows, func(lo, hi int) {
-		for i, v := range vs {
-			c := h[i]
-			if c == 0 {
-				continue
+// subtract sets w −= Σ h[i]·vs[i], four vectors at a time so that w is read
+// and written once per four of them, and returns ‖w‖² afterwards (summed
+// per block, blocks added in order).
+func (o vecOps) subtract(w []float64, vs [][]float64, h []float64) float64 {
+	nb := (o.n + blockRows - 1) / blockRows
+	part := make([]float64, nb)
+	parallelFor(o.threads, nb, 1, func(lo, hi int) {
+		for b := lo; b < hi; b++ {
+			r0, r1 := b*blockRows, min((b+1)*blockRows, o.n)
+			wb := w[r0:r1]
+			g := 0
+			for ; g+4 <= len(vs); g += 4 {
+				a, bb, c, d := vs[g][r0:r1], vs[g+1][r0:r1], vs[g+2][r0:r1], vs[g+3][r0:r1]
+				a, bb, c, d = a[:len(wb)], bb[:len(wb)], c[:len(wb)], d[:len(wb)]
+				ha, hb, hc, hd := h[g], h[g+1], h[g+2], h[g+3]
+				for i := range wb {
+					wb[i] -= ha*a[i] + hb*bb[i] + hc*c[i] + hd*d[i]
+				}
 			}
-			for r := lo; r < hi; r++ {
-				w[r] -= c * v[r]
+			for ; g < len(vs); g++ {
+				v, c := vs[g][r0:r1], h[g]
+				v = v[:len(wb)]
+				for i := range wb {
+					wb[i] -= c * v[i]
+				}
 			}
+			part[b] = dot64(wb, wb)
 		}
 	})
+	var s float64
+	for _, p := range part {
+		s += p
+	}
+	return s
 }
 
 // orthogonalize removes from w its components along the orthonormal vectors
-// vs by classical Gram–Schmidt applied twice (Giraud et al.: "twice is
-// enough"), and returns the coefficients removed.
-func (o vecOps) orthogonalize(w []float64, vs [][]float64) []float64 {
-	if len(vs) == 0 {
-		return nil
+// vs by classical Gram–Schmidt, a second time when the first pass removed
+// nearly all of w (see reorthRatio), and returns the coefficients removed
+// and ‖w‖ afterwards.
+func (o vecOps) orthogonalize(w []float64, vs [][]float64) ([]float64, float64) {
+	all := append(vs[:len(vs):len(vs)], w)
+	h := o.dots(w, all)
+	ww := h[len(vs)]
+	h = h[:len(vs)]
+	rr := o.subtract(w, vs, h)
+	if rr < reorthRatio*reorthRatio*ww {
+		h2 := o.dots(w, vs)
+		rr = o.subtract(w, vs, h2)
+		for i := range h {
+			h[i] += h2[i]
+		}
 	}
-	h := o.dots(w, vs)
-	o.subtract(w, vs, h)
-	h2 := o.dots(w, vs)
-	o.subtract(w, vs, h2)
-	for i := range h {
-		h[i] += h2[i]
-	}
-	return h
+	return h, math.Sqrt(rr)
 }
 
-func (o vecOps) norm(w []float64) float64 {
-	return math.Sqrt(o.dots(w, [][]float64{w})[0])
+// scale sets dst = src·c.
+func (o vecOps) scale(dst, src []float64, c float64) {
+	parallelFor(o.threads, o.n, blockRows, func(lo, hi int) {
+		d, s := dst[lo:hi], src[lo:hi]
+		for i := range d {
+			d[i] = s[i] * c
+		}
+	})
 }
 
 var errNoConvergence = errors.New("eigensolver did not converge")
@@ -99,14 +181,15 @@ var errNoConvergence = errors.New("eigensolver did not converge")
 // lanczosTop returns the nev largest eigenvalues (decreasing) and their unit
 // eigenvectors of the symmetric operator op on the orthogonal complement of
 // the orthonormal vectors locked. It is the thick-restart Lanczos method
-// (Wu & Simon, SIAM J. Matrix Anal. Appl. 22(2), 2000) with full
-// reorthogonalisation and a basis of m vectors; it stands in for ARPACK's
-// implicitly restarted Lanczos that umap-learn calls through
-// scipy.sparse.linalg.eigsh, with the same kind of stopping rule: the
-// residual ‖A·y − θ·y‖ of every wanted Ritz pair at most tol·max(|c − θ|,
-// ε^⅔), where c is the caller's shift (the eigenvalue of umap's Laplacian
-// is c − θ for c = 1). After maxRestarts restarts it returns the current
-// Ritz vectors with errNoConvergence.
+// (Wu & Simon, SIAM J. Matrix Anal. Appl. 22(2), 2000) with a basis of m
+// vectors, each new one orthogonalised against the whole basis by classical
+// Gram–Schmidt (twice when needed, see reorthRatio); it stands in for
+// ARPACK's implicitly restarted Lanczos that umap-learn calls through
+// scipy.sparse.linalg.eigsh, with the same kind of stopping rule, checked
+// after every step: the residual ‖A·y − θ·y‖ of every wanted Ritz pair at
+// most tol·max(|c − θ|, ε^⅔), where c is the caller's shift (the eigenvalue
+// of umap's Laplacian is c − θ for c = 1). After maxRestarts restarts it
+// returns the current Ritz vectors with errNoConvergence.
 func lanczosTop(ctx context.Context, op func(dst, src []float64), n, nev, m int, locked [][]float64,
 	start []float64, shift, tol float64, maxRestarts int, rng *rand.Rand, threads int) ([]float64, [][]float64, error) {
 	o := vecOps{n: n, threads: threads}
@@ -121,6 +204,8 @@ func lanczosTop(ctx context.Context, op func(dst, src []float64), n, nev, m int,
 	for i := range V {
 		V[i] = make([]float64, n)
 	}
+	// spare holds the Ritz vectors of a restart, swapped into V.
+	spare := make([][]float64, m)
 	newStart := func(dst []float64, basis [][]float64, init []float64) bool {
 		for attempt := 0; attempt < 5; attempt++ {
 			if attempt == 0 && init != nil {
@@ -131,11 +216,8 @@ func lanczosTop(ctx context.Context, op func(dst, src []float64), n, nev, m int,
 				}
 			}
 			o.orthogonalize(dst, locked)
-			o.orthogonalize(dst, basis)
-			if nrm := o.norm(dst); nrm > 1e-8 {
-				for i := range dst {
-					dst[i] /= nrm
-				}
+			if _, nrm := o.orthogonalize(dst, basis); nrm > 1e-8 {
+				o.scale(dst, dst, 1/nrm)
 				return true
 			}
 		}
@@ -148,91 +230,107 @@ func lanczosTop(ctx context.Context, op func(dst, src []float64), n, nev, m int,
 	eps23 := math.Pow(2.220446049250313e-16, 2.0/3.0)
 	keep := 0
 	w := make([]float64, n)
+	basis := make([][]float64, 0, len(locked)+m+1)
 	for restart := 0; ; restart++ {
-		if err := ctx.Err(); err != nil {
-			return nil, nil, err
-		}
-		var beta float64
 		for j := keep; j < m; j++ {
+			if err := ctx.Err(); err != nil {
+				return nil, nil, err
+			}
 			op(w, V[j])
-			o.orthogonalize(w, locked)
-			h := o.orthogonalize(w, V[:j+1])
+			basis = append(append(basis[:0], locked...), V[:j+1]...)
+			h, beta := o.orthogonalize(w, basis)
+			h = h[len(locked):]
 			for i := 0; i <= j; i++ {
 				T[i*m+j] = h[i]
 				T[j*m+i] = h[i]
 			}
-			beta = o.norm(w)
-			if beta <= 1e-12*math.Max(1, math.Abs(h[j])) || math.IsNaN(beta) {
-				if math.IsNaN(beta) {
-					return nil, nil, errors.New("eigensolver: not a number")
-				}
+			if math.IsNaN(beta) {
+				return nil, nil, errors.New("eigensolver: not a number")
+			}
+			breakdown := beta <= 1e-12*math.Max(1, math.Abs(h[j]))
+			if breakdown {
 				// Invariant subspace: continue from a fresh direction.
 				beta = 0
 				if !newStart(V[j+1], V[:j+1], nil) {
 					return nil, nil, errors.New("eigensolver: breakdown")
 				}
+			} else {
+				o.scale(V[j+1], w, 1/beta)
+			}
+			size := j + 1
+			if size < nev || (breakdown && j+1 < m) {
 				continue
 			}
-			for r := range w {
-				V[j+1][r] = w[r] / beta
+			// Rayleigh–Ritz on the basis so far.
+			Tj := make([]float64, size*size)
+			for r := range size {
+				copy(Tj[r*size:(r+1)*size], T[r*m:r*m+size])
 			}
-		}
-		theta, S := symEigen(append([]float64(nil), T...), m)
-		converged := true
-		for i := range nev {
-			res := math.Abs(beta * S[(m-1)*m+i])
-			if res > tol*math.Max(math.Abs(shift-theta[i]), eps23) {
-				converged = false
-				break
-			}
-		}
-		last := converged || restart >= maxRestarts
-		p := nev
-		if !last {
-			p = min(m-1, nev+(m-nev)/2)
-		}
-		// Ritz vectors Y = V·S[:, :p], written over V[:p].
-		Y := make([][]float64, p)
-		for i := range Y {
-			Y[i] = make([]float64, n)
-		}
-		parallelFor(threads, n, blockRows, func(lo, hi int) {
-			for c := range p {
-				y := Y[c]
-				for j := range m {
-					s := S[j*m+c]
-					if s == 0 {
-						continue
-					}
-					vj := V[j]
-					for r := lo; r < hi; r++ {
-						y[r] += s * vj[r]
-					}
+			theta, S := symEigen(Tj, size)
+			converged := true
+			for i := range nev {
+				res := math.Abs(beta * S[(size-1)*size+i])
+				if res > tol*math.Max(math.Abs(shift-theta[i]), eps23) {
+					converged = false
+					break
 				}
 			}
-		})
-		if last {
-			if !converged {
-				return theta[:nev], Y, errNoConvergence
+			last := converged || (restart >= maxRestarts && size == m)
+			if !last && size < m {
+				continue
 			}
-			return theta[:nev], Y, nil
-		}
-		for i := range p {
-			copy(V[i], Y[i])
-		}
-		copy(V[p], V[m])
-		clear(T)
-		for i := range p {
-			T[i*m+i] = theta[i]
-			c := beta * S[(m-1)*m+i]
-			T[i*m+p] = c
-			T[p*m+i] = c
-		}
-		if beta == 0 {
-			if !newStart(V[p], V[:p], nil) {
-				return nil, nil, errors.New("eigensolver: breakdown")
+			p := nev
+			if !last {
+				p = min(m-1, nev+max(1, (m-nev)/4))
 			}
+			// Ritz vectors Y = V·S[:, :p], written over V[:p].
+			for c := range p {
+				if spare[c] == nil {
+					spare[c] = make([]float64, n)
+				}
+			}
+			parallelFor(threads, n, ritzRows, func(lo, hi int) {
+				for c := range p {
+					y := spare[c][lo:hi]
+					clear(y)
+					for j := range size {
+						s := S[j*size+c]
+						if s == 0 {
+							continue
+						}
+						vj := V[j][lo:hi]
+						vj = vj[:len(y)]
+						for r := range y {
+							y[r] += s * vj[r]
+						}
+					}
+				}
+			})
+			for c := range p {
+				V[c], spare[c] = spare[c], V[c]
+			}
+			if last {
+				Y := V[:p:p]
+				if !converged {
+					return theta[:nev], Y, errNoConvergence
+				}
+				return theta[:nev], Y, nil
+			}
+			V[p], V[m] = V[m], V[p]
+			clear(T)
+			for i := range p {
+				T[i*m+i] = theta[i]
+				c := beta * S[(size-1)*size+i]
+				T[i*m+p] = c
+				T[p*m+i] = c
+			}
+			if beta == 0 {
+				if !newStart(V[p], V[:p], nil) {
+					return nil, nil, errors.New("eigensolver: breakdown")
+				}
+			}
+			keep = p
+			break
 		}
-		keep = p
 	}
 }
