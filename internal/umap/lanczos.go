@@ -176,6 +176,50 @@ func (o vecOps) scale(dst, src []float64, c float64) {
 	})
 }
 
+// ritzBlock sets rows [lo, hi) of Y[c] = Σ_j S[j, c]·V[j] (S row-major
+// with stride stride), four columns at a time so that each row block of
+// V[j] is read once per four of them; every entry is summed in order of j.
+func ritzBlock(Y, V [][]float64, S []float64, stride, lo, hi int) {
+	for c := 0; c < len(Y); c += 4 {
+		var y [4][]float64
+		var cs [4]int
+		for k := range 4 {
+			cs[k] = min(c+k, len(Y)-1)
+			y[k] = Y[cs[k]][lo:hi]
+			clear(y[k])
+		}
+		y0, y1, y2, y3 := y[0], y[1][:len(y[0])], y[2][:len(y[0])], y[3][:len(y[0])]
+		for j, v := range V {
+			v = v[lo:hi]
+			v = v[:len(y0)]
+			s0, s1, s2, s3 := S[j*stride+cs[0]], S[j*stride+cs[1]], S[j*stride+cs[2]], S[j*stride+cs[3]]
+			if c+3 < len(Y) {
+				for r, x := range v {
+					y0[r] += s0 * x
+					y1[r] += s1 * x
+					y2[r] += s2 * x
+					y3[r] += s3 * x
+				}
+				continue
+			}
+			// A last group of fewer than four columns.
+			for r, x := range v {
+				y0[r] += s0 * x
+			}
+			if c+1 < len(Y) {
+				for r, x := range v {
+					y1[r] += s1 * x
+				}
+			}
+			if c+2 < len(Y) {
+				for r, x := range v {
+					y2[r] += s2 * x
+				}
+			}
+		}
+	}
+}
+
 var errNoConvergence = errors.New("eigensolver did not converge")
 
 // lanczosTop returns the nev largest eigenvalues (decreasing) and their unit
@@ -290,21 +334,7 @@ func lanczosTop(ctx context.Context, op func(dst, src []float64), n, nev, m int,
 				}
 			}
 			parallelFor(threads, n, ritzRows, func(lo, hi int) {
-				for c := range p {
-					y := spare[c][lo:hi]
-					clear(y)
-					for j := range size {
-						s := S[j*size+c]
-						if s == 0 {
-							continue
-						}
-						vj := V[j][lo:hi]
-						vj = vj[:len(y)]
-						for r := range y {
-							y[r] += s * vj[r]
-						}
-					}
-				}
+				ritzBlock(spare[:p], V[:size], S, size, lo, hi)
 			})
 			for c := range p {
 				V[c], spare[c] = spare[c], V[c]
