@@ -26,6 +26,18 @@ const ritzRows = 256
 // every Lanczos step of a UMAP graph, where ‖w‖/β is about 2–4.
 const reorthRatio = 1.0 / 16
 
+// negligible is the size, relative to ‖w‖, below which a component of w
+// along a basis vector is measured but not subtracted. In exact arithmetic
+// A·v_j has components only along v_j, v_(j−1) and, after a restart, the
+// kept Ritz vectors; the others are rounding errors that full
+// reorthogonalisation would remove at the cost of a pass over the whole
+// basis. Leaving those below 1e-12·‖w‖ keeps the basis orthonormal to
+// about 1e-12/reorthRatio (they are measured again at every step, so one
+// that grows is removed once it matters), far below the 1e-8-or-so
+// residuals that the tolerance asks of a UMAP graph, while the subtraction
+// touches two or three vectors per step instead of all of them.
+const negligible = 1e-12
+
 // vecOps holds the vector kernels of the eigensolver for vectors of length n.
 type vecOps struct {
 	n, threads int
@@ -148,22 +160,41 @@ func (o vecOps) subtract(w []float64, vs [][]float64, h []float64) float64 {
 
 // orthogonalize removes from w its components along the orthonormal vectors
 // vs by classical Gram–Schmidt, a second time when the first pass removed
-// nearly all of w (see reorthRatio), and returns the coefficients removed
-// and ‖w‖ afterwards.
+// nearly all of w (see reorthRatio), each time leaving out the components
+// below negligible·‖w‖, and returns the coefficients removed and ‖w‖
+// afterwards.
 func (o vecOps) orthogonalize(w []float64, vs [][]float64) ([]float64, float64) {
 	all := append(vs[:len(vs):len(vs)], w)
 	h := o.dots(w, all)
 	ww := h[len(vs)]
 	h = h[:len(vs)]
-	rr := o.subtract(w, vs, h)
+	rr := o.subtractLarge(w, vs, h, ww)
 	if rr < reorthRatio*reorthRatio*ww {
 		h2 := o.dots(w, vs)
-		rr = o.subtract(w, vs, h2)
+		rr = o.subtractLarge(w, vs, h2, rr)
 		for i := range h {
 			h[i] += h2[i]
 		}
 	}
 	return h, math.Sqrt(rr)
+}
+
+// subtractLarge sets w −= Σ h[i]·vs[i] over the i with |h[i]| above
+// negligible·√ww (ww = ‖w‖²), zeroes the other h[i], and returns ‖w‖²
+// afterwards.
+func (o vecOps) subtractLarge(w []float64, vs [][]float64, h []float64, ww float64) float64 {
+	cut := negligible * math.Sqrt(ww)
+	var sv [][]float64
+	var sh []float64
+	for i, c := range h {
+		if math.Abs(c) > cut {
+			sv = append(sv, vs[i])
+			sh = append(sh, c)
+		} else {
+			h[i] = 0
+		}
+	}
+	return o.subtract(w, sv, sh)
 }
 
 // scale sets dst = src·c.
