@@ -74,11 +74,11 @@ func Descent(ctx context.Context, data []float32, n, dim, k int, opts Options) (
 }
 
 const (
-	descentBlock   = 16384   // points per update block (pynndescent's block_size)
-	joinChunk      = 64      // points per local-join task
-	leafBlockPairs = 1 << 21 // leaf pairs per update block of the initialisation
-	leafChunkPairs = 1 << 15 // leaf pairs per task
-	treesPerBatch  = 8       // trees held in memory at once
+	descentBlock     = 16384   // points per update block (pynndescent's block_size)
+	joinChunk        = 64      // points per local-join task
+	leafBlockPairs   = 1 << 21 // leaf pairs per update block of the initialisation
+	leafChunkPairs   = 1 << 15 // leaf pairs per task
+	maxTreesPerBatch = 16      // trees held in memory at once, at most
 
 	saltTree = 0x5452454553454544 // "TREESEED"
 	saltFill = 0x52414e4446494c4c // "RANDFILL"
@@ -219,11 +219,16 @@ func (g *nnd) initForest(ctx context.Context) error {
 	g.leaves = newLeafIDs(g.n, g.p.nTrees)
 	var ranges [][2]int32
 	var buf forestBuffers
-	for t0 := 0; t0 < g.p.nTrees; t0 += treesPerBatch {
+	// Each level of a batch reads every row once, whatever the number of
+	// trees in it: as few batches as memory allows, of equal sizes (18
+	// trees as 9 and 9, not 16 and 2).
+	batches := (g.p.nTrees + maxTreesPerBatch - 1) / maxTreesPerBatch
+	perBatch := (g.p.nTrees + batches - 1) / max(1, batches)
+	for t0 := 0; t0 < g.p.nTrees; t0 += perBatch {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		t1 := min(g.p.nTrees, t0+treesPerBatch)
+		t1 := min(g.p.nTrees, t0+perBatch)
 		seeds := make([]uint64, t1-t0)
 		for t := t0; t < t1; t++ {
 			seeds[t-t0] = treeSeed(g.p.seed, t)
