@@ -74,11 +74,11 @@ func Descent(ctx context.Context, data []float32, n, dim, k int, opts Options) (
 }
 
 const (
-	descentBlock     = 16384   // points per update block (pynndescent's block_size)
-	joinChunk        = 64      // points per local-join task
-	leafBlockPairs   = 1 << 21 // leaf pairs per update block of the initialisation
-	leafChunkPairs   = 1 << 15 // leaf pairs per task
-	maxTreesPerBatch = 16      // trees held in memory at once, at most
+	descentBlock     = 16384     // points per update block (pynndescent's block_size)
+	joinChunk        = 64        // points per local-join task
+	leafBlockPairs   = 1 << 21   // leaf pairs per update block of the initialisation
+	leafChunkPairs   = 1 << 15   // leaf pairs per task
+	forestBatchBytes = 256 << 20 // working memory of a batch of trees, at most (8 bytes a point and tree)
 
 	saltTree = 0x5452454553454544 // "TREESEED"
 	saltFill = 0x52414e4446494c4c // "RANDFILL"
@@ -220,9 +220,10 @@ func (g *nnd) initForest(ctx context.Context) error {
 	var ranges [][2]int32
 	var buf forestBuffers
 	// Each level of a batch reads every row once, whatever the number of
-	// trees in it: as few batches as memory allows, of equal sizes (18
-	// trees as 9 and 9, not 16 and 2).
-	batches := (g.p.nTrees + maxTreesPerBatch - 1) / maxTreesPerBatch
+	// trees in it: as few batches as memory allows, of equal sizes (at a
+	// million points, 55 trees as 28 and 27, not 32 and 23).
+	maxPerBatch := max(4, forestBatchBytes/(8*max(1, g.n)))
+	batches := (g.p.nTrees + maxPerBatch - 1) / maxPerBatch
 	perBatch := (g.p.nTrees + batches - 1) / max(1, batches)
 	for t0 := 0; t0 < g.p.nTrees; t0 += perBatch {
 		if err := ctx.Err(); err != nil {
