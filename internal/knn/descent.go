@@ -374,9 +374,9 @@ func (g *nnd) iterate(ctx context.Context) error {
 			nChunks := (b1 - b0 + joinChunk - 1) / joinChunk
 			g.u.reset(nChunks)
 			err := parallelFor(ctx, g.p.threads, nChunks, func(c int) {
-				qs := make([]int32, 0, 2*mc)
+				js := joinScratch{qs: make([]int32, 0, 2*mc), ids: make([]uint64, 0, 2*mc*g.leaves.words)}
 				for _, v := range g.order[b0+c*joinChunk : min(b1, b0+(c+1)*joinChunk)] {
-					qs = g.join(c, cs.newC[int(v)*mc:(int(v)+1)*mc], cs.oldC[int(v)*mc:(int(v)+1)*mc], qs)
+					g.join(c, cs.newC[int(v)*mc:(int(v)+1)*mc], cs.oldC[int(v)*mc:(int(v)+1)*mc], &js)
 				}
 			})
 			if err != nil {
@@ -396,36 +396,55 @@ func (g *nnd) iterate(ctx context.Context) error {
 	return nil
 }
 
+// joinScratch is a local-join task's working memory.
+type joinScratch struct {
+	qs  []int32
+	ids []uint64 // the candidates' leaf records, new ones then old ones
+}
+
 // join compares one point's candidate pairs (new×new and new×old) and emits
 // every distance that would improve a heap (pynndescent's
 // generate_graph_update_array). Pairs that shared a leaf of the forest were
-// compared then and are skipped (see leafid.go).
-func (g *nnd) join(chunk int, newC, oldC []int32, qs []int32) []int32 {
+// compared then and are skipped (see leafid.go); the candidates' leaf
+// records are copied side by side first, so that the pair checks read them
+// from cache.
+func (g *nnd) join(chunk int, newC, oldC []int32, js *joinScratch) {
 	all := g.leaves.valid
-	for a, p := range newC {
-		if p < 0 {
+	w := g.leaves.words
+	nNew := 0
+	ids := js.ids[:0]
+	for _, c := range newC {
+		if c < 0 {
 			break
 		}
-		qs = qs[:0]
-		for _, q := range newC[a+1:] {
-			if q < 0 {
-				break
-			}
-			if !g.leaves.shared(p, q, all) {
-				qs = append(qs, q)
-			}
+		ids = append(ids, g.leaves.of(c)...)
+		nNew++
+	}
+	for _, c := range oldC {
+		if c < 0 {
+			break
 		}
-		for _, q := range oldC {
-			if q < 0 {
-				break
+		ids = append(ids, g.leaves.of(c)...)
+	}
+	js.ids = ids
+	nAll := len(ids) / max(1, w)
+	for a, p := range newC[:nNew] {
+		qs := js.qs[:0]
+		pid := ids[a*w : (a+1)*w]
+		for b := a + 1; b < nAll; b++ {
+			var q int32
+			if b < nNew {
+				q = newC[b]
+			} else {
+				q = oldC[b-nNew]
 			}
-			if q != p && !g.leaves.shared(p, q, all) {
+			if q != p && !sharedLeaf(pid, ids[b*w:(b+1)*w], all) {
 				qs = append(qs, q)
 			}
 		}
 		g.compare(chunk, p, qs)
+		js.qs = qs
 	}
-	return qs
 }
 
 // compare computes the distances from p to each of qs, four at a time, and

@@ -77,11 +77,20 @@ func (l *leafIDs) publish(t int) {
 	}
 }
 
+// of returns p's record: its leaf in every tree, four trees to a word.
+func (l *leafIDs) of(p int32) []uint64 {
+	return l.ids[int(p)*l.words : (int(p)+1)*l.words]
+}
+
 // shared reports whether p and q lie in one leaf of some tree whose lane is
 // set in mask.
 func (l *leafIDs) shared(p, q int32, mask []uint64) bool {
-	a := l.ids[int(p)*l.words : (int(p)+1)*l.words]
-	b := l.ids[int(q)*l.words : (int(q)+1)*l.words]
+	return sharedLeaf(l.of(p), l.of(q), mask)
+}
+
+// sharedLeaf reports whether the records a and b (see leafIDs.of) name one
+// leaf for some tree whose lane is set in mask.
+func sharedLeaf(a, b, mask []uint64) bool {
 	b = b[:len(a)]
 	mask = mask[:len(a)]
 	for w, x := range a {
