@@ -257,13 +257,15 @@ var errNoConvergence = errors.New("eigensolver did not converge")
 // eigenvectors of the symmetric operator op on the orthogonal complement of
 // the orthonormal vectors locked. It is the thick-restart Lanczos method
 // (Wu & Simon, SIAM J. Matrix Anal. Appl. 22(2), 2000) with a basis of m
-// vectors, each new one orthogonalised against the whole basis by classical
-// Gram–Schmidt (twice when needed, see reorthRatio); it stands in for
+// vectors, each new one measured against the whole basis and cleared of
+// every component that is not negligible by classical Gram–Schmidt (twice
+// when needed; see negligible and reorthRatio); it stands in for
 // ARPACK's implicitly restarted Lanczos that umap-learn calls through
 // scipy.sparse.linalg.eigsh, with the same kind of stopping rule, checked
 // after every step: the residual ‖A·y − θ·y‖ of every wanted Ritz pair at
 // most tol·max(|c − θ|, ε^⅔), where c is the caller's shift (the eigenvalue
-// of umap's Laplacian is c − θ for c = 1). After maxRestarts restarts it
+// of umap's Laplacian is c − θ for c = 1). A restart keeps the nev wanted
+// Ritz vectors and a quarter of the others. After maxRestarts restarts it
 // returns the current Ritz vectors with errNoConvergence.
 func lanczosTop(ctx context.Context, op func(dst, src []float64), n, nev, m int, locked [][]float64,
 	start []float64, shift, tol float64, maxRestarts int, rng *rand.Rand, threads int) ([]float64, [][]float64, error) {
