@@ -1,6 +1,7 @@
 package umap
 
 import (
+	"iter"
 	"math/bits"
 	"sync"
 	"sync/atomic"
@@ -39,6 +40,48 @@ func parallelFor(threads, n, grain int, fn func(lo, hi int)) {
 				lo := b * grain
 				fn(lo, min(lo+grain, n))
 			}
+		}()
+	}
+	wg.Wait()
+}
+
+// parallelWorkers runs worker(w, blocks) on up to threads goroutines, w
+// counting them from 0, and returns when all are done. The blocks iterator
+// of each hands out consecutive blocks [lo, hi) of [0, n), at most grain
+// wide, dynamically, so that every block goes to exactly one worker and a
+// worker can keep state from one of its blocks to the next (and finish it
+// after the last). The result must not depend on which worker runs which
+// block.
+func parallelWorkers(threads, n, grain int, worker func(w int, blocks iter.Seq2[int, int])) {
+	if n <= 0 {
+		return
+	}
+	grain = max(grain, 1)
+	blocks := (n + grain - 1) / grain
+	threads = max(1, min(threads, blocks))
+	var next atomic.Int64
+	seq := func(yield func(lo, hi int) bool) {
+		for {
+			b := int(next.Add(1)) - 1
+			if b >= blocks {
+				return
+			}
+			lo := b * grain
+			if !yield(lo, min(lo+grain, n)) {
+				return
+			}
+		}
+	}
+	if threads == 1 {
+		worker(0, seq)
+		return
+	}
+	var wg sync.WaitGroup
+	for w := range threads {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			worker(w, seq)
 		}()
 	}
 	wg.Wait()

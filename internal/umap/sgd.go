@@ -2,8 +2,7 @@ package umap
 
 import (
 	"context"
-	"math"
-	"sync"
+	"iter"
 )
 
 // layout holds the state of the stochastic gradient descent of
@@ -11,22 +10,26 @@ import (
 // the symmetric fuzzy graph, organised by head vertex (see the package
 // documentation for the deterministic parallel scheme).
 type layout struct {
-	g                   *sparseGraph // edges to sample, symmetric, rows sorted
-	dim                 int
-	a, b, gamma         float64
-	alpha0              float64
-	negRate             float64
-	nEpochs             int
-	seed                uint64
-	threads             int
-	epochsPerSample     []float64
-	epochsPerNegSample  []float64
-	epochOfNextSample   []float64
-	dueEpoch            []int32 // ⌈epochOfNextSample⌉: the edge is due in epochs ≥ dueEpoch
-	epochOfNextNegative []float64
-	consts              *sgdConsts
-	batchSteps          int       // the lanes' capacity in steps: batchSteps, or less in tests
-	batches             sync.Pool // of *sgdBatch
+	g           *sparseGraph // edges to sample, symmetric, rows sorted
+	dim         int
+	a, b, gamma float64
+	alpha0      float64
+	negRate     float64
+	nEpochs     int
+	seed        uint64
+	threads     int
+	clocks      []edgeClock // of each edge
+	consts      *sgdConsts
+	batchSteps  int // the steps of a kernel run: batchSteps, or fewer in tests
+}
+
+// edgeClock is the sampling schedule of an edge: umap-learn's
+// epoch_of_next_sample, epochs_per_sample, epoch_of_next_negative_sample
+// and epochs_per_negative_sample side by side. plan reads every edge's
+// next to find the due ones, so the others come with it in the same
+// cache line, from a stream the processor prefetches.
+type edgeClock struct {
+	next, perSample, nextNeg, perNeg float64
 }
 
 func newLayout(g *sparseGraph, dim int, a, b, gamma, alpha0, negRate float64, nEpochs int, seed uint64, threads int) *layout {
@@ -42,22 +45,14 @@ func newLayout(g *sparseGraph, dim int, a, b, gamma, alpha0, negRate float64, nE
 		wmax = max(wmax, w)
 	}
 	m := g.nnz()
-	l.epochsPerSample = make([]float64, m)
-	l.epochsPerNegSample = make([]float64, m)
-	l.epochOfNextSample = make([]float64, m)
-	l.dueEpoch = make([]int32, m)
-	l.epochOfNextNegative = make([]float64, m)
+	l.clocks = make([]edgeClock, m)
 	for e, w := range g.weights {
 		ns := float64(nEpochs) * float64(w/wmax)
 		eps := -1.0
 		if ns > 0 {
 			eps = float64(nEpochs) / ns
 		}
-		l.epochsPerSample[e] = eps
-		l.epochsPerNegSample[e] = eps / negRate
-		l.epochOfNextSample[e] = eps
-		l.dueEpoch[e] = int32(math.Ceil(eps))
-		l.epochOfNextNegative[e] = eps / negRate
+		l.clocks[e] = edgeClock{next: eps, perSample: eps, nextNeg: eps / negRate, perNeg: eps / negRate}
 	}
 	return l
 }
@@ -67,6 +62,7 @@ func newLayout(g *sparseGraph, dim int, a, b, gamma, alpha0, negRate float64, nE
 // cancelled between epochs.
 func (l *layout) run(ctx context.Context, y []float32, progress func(done, total int)) error {
 	snap := make([]float32, len(y))
+	batches := make([]*sgdBatch, max(1, l.threads))
 	for epoch := range l.nEpochs {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -75,16 +71,21 @@ func (l *layout) run(ctx context.Context, y []float32, progress func(done, total
 		c := *l.consts
 		c.set(kAlpha, float32(alpha))
 		copy(snap, y)
-		parallelFor(l.threads, l.g.n, sgdGrain, func(lo, hi int) {
-			bt, _ := l.batches.Get().(*sgdBatch)
+		// The random stream of vertex j is keyed by (seed, epoch, j), as
+		// newStream keys it; the first two keys are the same for all.
+		key := splitmix64(splitmix64(l.seed) ^ uint64(epoch))
+		parallelWorkers(l.threads, l.g.n, sgdGrain, func(w int, blocks iter.Seq2[int, int]) {
+			bt := batches[w]
 			if bt == nil {
 				bt = newSGDBatch(l.dim, l.batchSteps)
+				batches[w] = bt
 			}
-			for j := lo; j < hi; j++ {
-				l.plan(j, epoch, bt, snap, y, &c)
+			for lo, hi := range blocks {
+				for j := lo; j < hi; j++ {
+					l.plan(j, epoch, key, bt, snap, y, &c)
+				}
 			}
-			bt.flush(y, snap, &c)
-			l.batches.Put(bt)
+			bt.finish(y, snap, &c)
 		})
 		if progress != nil {
 			progress(epoch+1, l.nEpochs)
@@ -93,20 +94,32 @@ func (l *layout) run(ctx context.Context, y []float32, progress func(done, total
 	return nil
 }
 
-// sgdGrain is the number of vertices a goroutine takes at a time: 32 per
-// lane, so that the lanes end a batch at nearly the same step.
-const sgdGrain = 32 * sgdLanes
+// negBlock is the number of negative-sample ops plan writes per due edge in
+// one go, above the usual 4 to 6 (plan's stores are written out for 8).
+const negBlock = 8
+
+// sgdGrain is the number of vertices a goroutine takes at a time.
+const sgdGrain = 1024
 
 // sgdBatch collects the update sequences of vertices, one vertex after
-// another in each of sgdLanes lanes, for sgdKernel.
+// another in each of sgdLanes lanes, for sgdKernel. The lanes are filled
+// one after the other; once every lane holds at least steps − 1 steps the
+// kernel runs those, and what lies beyond (the end of a vertex's sequence)
+// moves to the front of its lane, the lane's position becoming the initial
+// state of the next run. The kernel so never idles except in the last run
+// of an epoch.
 type sgdBatch struct {
 	dim    int
-	stride int           // capacity of a lane in steps
+	steps  int           // steps of a full run, the initial state included
+	stride int           // capacity of a lane in steps, ≥ steps
 	pos    []float32     // see sgdKernel
 	ops    []uint32      // see sgdKernel
 	next   [sgdLanes]int // next free step of each lane
+	cur    int           // the lane being filled
 	verts  []batchVertex // vertices in the batch
-	due    []dueEdge     // scratch of plan
+	due    []int32       // scratch of plan: the due edges of a vertex
+	nNeg   []int32       // scratch of plan: their numbers of negative samples
+	neg    []uint32      // scratch of plan: the negative-sample ops of a vertex
 }
 
 // batchVertex is a vertex whose final position is that of lane at step end.
@@ -114,62 +127,101 @@ type batchVertex struct {
 	j, lane, end int
 }
 
-// dueEdge is an edge sampled in the current epoch and its number of
-// negative samples.
-type dueEdge struct {
-	k    int32
-	nNeg int32
-}
-
-// batchSteps is the number of steps of a batch's lane, unless a vertex
-// needs more.
-const batchSteps = 1024
+// batchSteps is the number of steps of a kernel run (step 0 being the
+// lanes' initial state): 256 keeps a run's ops and positions in the level-2
+// cache next to the layout.
+const batchSteps = 256
 
 func newSGDBatch(dim, steps int) *sgdBatch {
-	bt := &sgdBatch{dim: dim}
-	bt.resize(steps)
-	return bt
-}
-
-func (bt *sgdBatch) resize(stride int) {
-	bt.stride = stride
-	bt.pos = make([]float32, stride*bt.dim*sgdLanes)
-	bt.ops = make([]uint32, stride*sgdLanes)
+	steps = max(steps, 2)
+	bt := &sgdBatch{dim: dim, steps: steps}
+	bt.stride = steps + 256
+	bt.pos = make([]float32, bt.stride*dim*sgdLanes)
+	bt.ops = make([]uint32, bt.stride*sgdLanes)
 	bt.reset()
+	return bt
 }
 
 func (bt *sgdBatch) reset() {
 	for l := range bt.next {
 		bt.next[l] = 1 // step 0 is the kernel's initial state
 	}
+	bt.cur = 0
 	bt.verts = bt.verts[:0]
 }
 
-// lane returns the lane to which a sequence of m steps goes, the least
-// filled one, running the batch first if that one has no room.
-func (bt *sgdBatch) lane(m int, y, snap []float32, c *sgdConsts) int {
-	key := math.MaxInt
-	for l, t := range bt.next {
-		key = min(key, t*sgdLanes+l) // branch-free
+// grow makes the lanes at least need steps long, keeping their contents.
+func (bt *sgdBatch) grow(need int) {
+	stride := max(need, bt.stride+bt.stride/2)
+	pos := make([]float32, stride*bt.dim*sgdLanes)
+	ops := make([]uint32, stride*sgdLanes)
+	used := 0
+	for _, t := range bt.next {
+		used = max(used, t)
 	}
-	best := key % sgdLanes
-	if bt.next[best]+m <= bt.stride {
-		return best
+	rowF := bt.dim * sgdGroup
+	for g := range sgdLanes / sgdGroup {
+		copy(pos[g*stride*rowF:g*stride*rowF+rowF], bt.pos[g*bt.stride*rowF:])
+		copy(ops[g*stride*sgdGroup:(g*stride+used)*sgdGroup], bt.ops[g*bt.stride*sgdGroup:])
 	}
-	bt.flush(y, snap, c)
-	if 1+m > bt.stride {
-		bt.resize(1 + m)
-	}
-	return 0
+	bt.stride, bt.pos, bt.ops = stride, pos, ops
 }
 
-// flush runs the kernel on the batch, writes the vertices' new positions
-// to y and empties the batch.
-func (bt *sgdBatch) flush(y, snap []float32, c *sgdConsts) {
+// lane returns the lane to which a sequence of m steps goes: the lane being
+// filled, or the next one when that holds a full run, after running the
+// batch once every lane does.
+func (bt *sgdBatch) lane(m int, y, snap []float32, c *sgdConsts) int {
+	for bt.next[bt.cur] >= bt.steps {
+		bt.cur++
+		if bt.cur == sgdLanes {
+			bt.run(y, snap, c)
+			bt.cur = 0
+		}
+	}
+	if need := bt.next[bt.cur] + m; need > bt.stride {
+		bt.grow(need)
+	}
+	return bt.cur
+}
+
+// run runs the kernel on the first steps steps of the full batch, writes
+// the positions of the vertices that ended to y and moves the rest of
+// every lane to its front.
+func (bt *sgdBatch) run(y, snap []float32, c *sgdConsts) {
+	dim, stride, steps := bt.dim, bt.stride, bt.steps
+	sgdKernel(bt.pos, bt.ops, snap, stride, steps, dim, c)
+	keep := bt.verts[:0]
+	for _, v := range bt.verts {
+		if v.end < steps {
+			bt.store(y, v)
+			continue
+		}
+		v.end -= steps - 1
+		keep = append(keep, v)
+	}
+	bt.verts = keep
+	rowF := dim * sgdGroup
+	for g := range sgdLanes / sgdGroup {
+		at := g * stride * rowF
+		copy(bt.pos[at:at+rowF], bt.pos[at+(steps-1)*rowF:])
+	}
+	for l, t := range bt.next {
+		ops := bt.ops[(l/sgdGroup)*stride*sgdGroup+l%sgdGroup:]
+		for s := steps; s < t; s++ {
+			ops[(s-steps+1)*sgdGroup] = ops[s*sgdGroup]
+		}
+		bt.next[l] = t - steps + 1
+	}
+}
+
+// finish runs the kernel on what the batch holds, writes the vertices' new
+// positions to y and empties the batch.
+func (bt *sgdBatch) finish(y, snap []float32, c *sgdConsts) {
 	if len(bt.verts) == 0 {
+		bt.reset()
 		return
 	}
-	dim, stride := bt.dim, bt.stride
+	stride := bt.stride
 	steps := 0
 	for _, t := range bt.next {
 		steps = max(steps, t)
@@ -180,14 +232,21 @@ func (bt *sgdBatch) flush(y, snap []float32, c *sgdConsts) {
 			ops[t*sgdGroup] = opNone
 		}
 	}
-	sgdKernel(bt.pos, bt.ops, snap, stride, steps, dim, c)
+	sgdKernel(bt.pos, bt.ops, snap, stride, steps, bt.dim, c)
 	for _, v := range bt.verts {
-		at := ((v.lane/sgdGroup)*stride+v.end)*dim*sgdGroup + v.lane%sgdGroup
-		for d := range dim {
-			y[v.j*dim+d] = bt.pos[at+d*sgdGroup]
-		}
+		bt.store(y, v)
 	}
 	bt.reset()
+}
+
+// store writes the position of v after its last step to y.
+func (bt *sgdBatch) store(y []float32, v batchVertex) {
+	dim := bt.dim
+	at := ((v.lane/sgdGroup)*bt.stride+v.end)*dim*sgdGroup + v.lane%sgdGroup
+	row := y[v.j*dim : v.j*dim+dim]
+	for d := range row {
+		row[d] = bt.pos[at+d*sgdGroup]
+	}
 }
 
 // plan advances the sampling state of the edges whose head is j by one
@@ -196,70 +255,112 @@ func (bt *sgdBatch) flush(y, snap []float32, c *sgdConsts) {
 // (umap-learn moves both ends of a sampled edge, and the graph is
 // symmetric: j is pulled once as the head of (j, k) and once as the tail
 // of (k, j)), then its negative samples, drawn from the stream keyed by
-// (seed, epoch, j); samples of j itself are skipped as umap-learn does.
-// Other vertices are read from snap, the layout at the start of the epoch.
-func (l *layout) plan(j, epoch int, bt *sgdBatch, snap, y []float32, c *sgdConsts) {
+// (seed, epoch, j) (key being the first two mixed); samples of j itself are
+// skipped as umap-learn does. Other vertices are read from snap, the layout
+// at the start of the epoch.
+func (l *layout) plan(j, epoch int, key uint64, bt *sgdBatch, snap, y []float32, c *sgdConsts) {
 	g := l.g
 	n := float64(epoch)
 	lo, hi := g.indptr[j], g.indptr[j+1]
 	if cap(bt.due) < hi-lo {
-		bt.due = make([]dueEdge, hi-lo)
+		bt.due = make([]int32, hi-lo)
+		bt.nNeg = make([]int32, hi-lo)
 	}
+	// The due edges, those with epochOfNextSample ≤ epoch, without
+	// branches: whether an edge is due is close to a coin toss, too
+	// costly to predict.
 	due := bt.due[:hi-lo]
-	// The due edges, without branches: whether an edge is due is close to
-	// a coin toss, too costly to predict. An edge is due when
-	// epochOfNextSample ≤ epoch, that is when dueEpoch ≤ epoch.
 	cnt := 0
-	for e := lo; e < hi; e++ {
-		due[cnt].k = int32(e) // the edge for now; its column below
-		cnt += int(uint32(l.dueEpoch[e]-int32(epoch)-1) >> 31)
+	for i := range l.clocks[lo:hi] {
+		due[cnt] = int32(lo + i)
+		cnt += b2i(l.clocks[lo+i].next <= n)
 	}
-	m := 1 // steps: the load of j's position, then two per due edge and the negative samples
-	for i := range due[:cnt] {
-		e := int(due[i].k)
-		l.epochOfNextSample[e] += l.epochsPerSample[e]
-		l.dueEpoch[e] = int32(math.Ceil(l.epochOfNextSample[e]))
-		nNeg := max(0, int((n-l.epochOfNextNegative[e])/l.epochsPerNegSample[e]))
-		l.epochOfNextNegative[e] += float64(nNeg) * l.epochsPerNegSample[e]
-		due[i] = dueEdge{g.indices[e], int32(nNeg)}
-		m += 2 + nNeg
-	}
-	due = due[:cnt]
 	if cnt == 0 {
 		return
 	}
-	lane := bt.lane(m, y, snap, c)
+	due = due[:cnt]
+	nNegs := bt.nNeg[:cnt]
+	total := 0
+	for i, e := range due {
+		s := &l.clocks[e]
+		s.next += s.perSample
+		nNeg := max(0, int((n-s.nextNeg)/s.perNeg))
+		s.nextNeg += float64(nNeg) * s.perNeg
+		nNegs[i] = int32(nNeg)
+		total += nNeg
+	}
+	// Negative samples: k = ⌊r·n / 2³²⌋ for the 32-bit halves r of the
+	// stream's numbers, low half first (Lemire's multiply-shift; the bias,
+	// below n / 2³², is that of umap-learn's own modulo).
+	if cap(bt.neg) < total+negBlock {
+		bt.neg = make([]uint32, total+negBlock+total/2)
+	}
+	neg := bt.neg[:total+negBlock]
+	self := opRepel | uint32(j)
+	hit := false
+	if total > 0 {
+		rng := stream{splitmix64(key ^ uint64(j))}
+		nn := uint64(g.n)
+		for i := 0; i < total; i += 2 {
+			r := rng.next()
+			k0 := opRepel | uint32((r&(1<<32-1))*nn>>32)
+			k1 := opRepel | uint32((r>>32)*nn>>32)
+			neg[i], neg[i+1] = k0, k1
+			if k0 == self || k1 == self {
+				hit = true
+			}
+		}
+	}
+	lane := bt.lane(1+2*cnt+total+negBlock, y, snap, c)
 	t := bt.next[lane]
 	ops := bt.ops[(lane/sgdGroup)*bt.stride*sgdGroup+lane%sgdGroup:]
 	ops[t*sgdGroup] = opLoad | uint32(j)
 	t++
-	// Negative samples: k = ⌊r·n / 2³²⌋ for 32-bit halves r of the
-	// stream's numbers (Lemire's multiply-shift; the bias, below n / 2³²,
-	// is that of umap-learn's own modulo).
-	var rng stream
-	var r uint64
-	seeded, half := false, false
-	for _, de := range due {
-		ops[t*sgdGroup] = opAttract | uint32(de.k)
-		ops[t*sgdGroup+sgdGroup] = opAttract | uint32(de.k)
-		t += 2
-		if de.nNeg > 0 && !seeded {
-			rng = newStream(l.seed, uint64(epoch), uint64(j))
-			seeded = true
-		}
-		for range de.nNeg {
-			if half {
-				r >>= 32
-			} else {
-				r = rng.next()
+	p := 0
+	if hit {
+		// Some samples are j itself: skip them, one at a time.
+		for i, e := range due {
+			k := opAttract | uint32(g.indices[e])
+			ops[t*sgdGroup] = k
+			ops[t*sgdGroup+sgdGroup] = k
+			t += 2
+			for _, op := range neg[p : p+int(nNegs[i])] {
+				ops[t*sgdGroup] = op
+				if op != self {
+					t++
+				}
 			}
-			half = !half
-			if kk := int((r & (1<<32 - 1) * uint64(g.n)) >> 32); kk != j {
-				ops[t*sgdGroup] = opRepel | uint32(kk)
+			p += int(nNegs[i])
+		}
+	} else {
+		// Each edge's two attractions and negBlock samples, of which the
+		// next edge overwrites those beyond its own: a fixed number of
+		// stores instead of a loop whose end the processor mispredicts.
+		for i, e := range due {
+			k := opAttract | uint32(g.indices[e])
+			nb := (*[negBlock]uint32)(neg[p : p+negBlock])
+			w := ops[t*sgdGroup : (t+2+negBlock-1)*sgdGroup+1]
+			w[0] = k
+			w[sgdGroup] = k
+			w[2*sgdGroup], w[3*sgdGroup], w[4*sgdGroup], w[5*sgdGroup] = nb[0], nb[1], nb[2], nb[3]
+			w[6*sgdGroup], w[7*sgdGroup], w[8*sgdGroup], w[9*sgdGroup] = nb[4], nb[5], nb[6], nb[7]
+			nNeg := int(nNegs[i])
+			t += 2 + min(nNeg, negBlock)
+			for _, op := range neg[p+negBlock : max(p+negBlock, p+nNeg)] {
+				ops[t*sgdGroup] = op
 				t++
 			}
+			p += nNeg
 		}
 	}
 	bt.next[lane] = t
 	bt.verts = append(bt.verts, batchVertex{j, lane, t - 1})
+}
+
+// b2i is 1 for true and 0 for false, compiled without a branch.
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }

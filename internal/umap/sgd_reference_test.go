@@ -52,7 +52,7 @@ func (l *layout) vertexReference(j, epoch int, c *sgdConsts, y, snap []float32) 
 	var r uint64
 	seeded, half := false, false
 	for e := g.indptr[j]; e < g.indptr[j+1]; e++ {
-		if l.epochOfNextSample[e] > n {
+		if l.clocks[e].next > n {
 			continue
 		}
 		k := int(g.indices[e])
@@ -64,9 +64,9 @@ func (l *layout) vertexReference(j, epoch int, c *sgdConsts, y, snap []float32) 
 		// pulls while handling (j, k).
 		refStep(cur, other, true, c)
 		refStep(cur, other, true, c)
-		l.epochOfNextSample[e] += l.epochsPerSample[e]
+		l.clocks[e].next += l.clocks[e].perSample
 
-		nNeg := int((n - l.epochOfNextNegative[e]) / l.epochsPerNegSample[e])
+		nNeg := int((n - l.clocks[e].nextNeg) / l.clocks[e].perNeg)
 		if nNeg > 0 && !seeded {
 			rng = newStream(l.seed, uint64(epoch), uint64(j))
 			seeded = true
@@ -85,7 +85,7 @@ func (l *layout) vertexReference(j, epoch int, c *sgdConsts, y, snap []float32) 
 			}
 			refStep(cur, snap[k*dim:(k+1)*dim], false, c)
 		}
-		l.epochOfNextNegative[e] += float64(nNeg) * l.epochsPerNegSample[e]
+		l.clocks[e].nextNeg += float64(nNeg) * l.clocks[e].perNeg
 	}
 }
 
