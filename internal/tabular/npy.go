@@ -10,6 +10,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"unsafe"
 )
 
 // The .npy format: https://numpy.org/doc/stable/reference/generated/numpy.lib.format.html
@@ -137,6 +138,14 @@ func npyPreamble(b []byte) (hlen, prefix int, err error) {
 
 // readNPYData decodes len(dst) elements in the header's byte order and size.
 func readNPYData(r io.Reader, dst []float32, h npyHeader) error {
+	if h.size == 4 && h.order == binary.LittleEndian && nativeLittleEndian && len(dst) > 0 {
+		// The file's bytes are the slice's memory: read them in place.
+		b := unsafe.Slice((*byte)(unsafe.Pointer(&dst[0])), 4*len(dst))
+		if _, err := io.ReadFull(r, b); err != nil {
+			return fmt.Errorf(".npy data truncated: %w", err)
+		}
+		return nil
+	}
 	const chunk = 1 << 20
 	buf := make([]byte, chunk)
 	per := chunk / h.size
@@ -160,6 +169,13 @@ func readNPYData(r io.Reader, dst []float32, h npyHeader) error {
 	}
 	return nil
 }
+
+// nativeLittleEndian is whether this machine stores a float32 as
+// little-endian .npy data does.
+var nativeLittleEndian = func() bool {
+	x := uint16(1)
+	return *(*byte)(unsafe.Pointer(&x)) == 1
+}()
 
 // parseNPYHeader parses the dict literal of a .npy header, e.g.
 // {'descr': '<f4', 'fortran_order': False, 'shape': (3, 4), }
