@@ -530,21 +530,27 @@ func (g *nnd) buildCandidates(ctx context.Context, cs *candidates, it int) error
 				np[t], op[t] = math.MaxUint64, math.MaxUint64
 				nc[t], oc[t] = -1, -1
 			}
-			push := func(e int32, cand int32) {
+			// A candidate can already be in a list only if it is both a
+			// neighbour and a reverse neighbour: v's neighbours are
+			// distinct, and so are its reverse neighbours. Only then
+			// must a push look for it.
+			push := func(e int32, cand int32, check bool) {
 				pr := mix(iterSeed ^ uint64(e))
 				if g.fl[e] != 0 {
-					candPush(np, nc, pr, cand)
+					candPush(np, nc, pr, cand, check)
 				} else {
-					candPush(op, oc, pr, cand)
+					candPush(op, oc, pr, cand, check)
 				}
 			}
-			for e := int32(v * k); e < int32((v+1)*k); e++ {
-				if j := g.ix[e]; j >= 0 && int(j) != v {
-					push(e, j)
+			fwd := g.ix[v*k : (v+1)*k]
+			for i, j := range fwd {
+				if j >= 0 && int(j) != v {
+					push(int32(v*k+i), j, false)
 				}
 			}
 			for _, e := range rev {
-				push(e, e/int32(k))
+				u := e / int32(k)
+				push(e, u, slices.Contains(fwd, u))
 			}
 			compact(nc)
 			compact(oc)
@@ -566,15 +572,14 @@ func (g *nnd) buildCandidates(ctx context.Context, cs *candidates, it int) error
 }
 
 // candPush is pynndescent's checked_heap_push on a max-heap of priorities:
-// it keeps the lowest priorities, ignoring an index already present.
-func candPush(pr []uint64, ix []int32, p uint64, id int32) {
+// it keeps the lowest priorities, ignoring an index already present. The
+// caller passes check = false when id cannot be present.
+func candPush(pr []uint64, ix []int32, p uint64, id int32, check bool) {
 	if p >= pr[0] {
 		return
 	}
-	for _, x := range ix {
-		if x == id {
-			return
-		}
+	if check && slices.Contains(ix, id) {
+		return
 	}
 	size := len(pr)
 	i := 0
