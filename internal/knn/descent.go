@@ -74,11 +74,10 @@ func Descent(ctx context.Context, data []float32, n, dim, k int, opts Options) (
 }
 
 const (
-	descentBlock     = 16384     // points per update block (pynndescent's block_size)
-	joinChunk        = 64        // points per local-join task
-	leafBlockPairs   = 1 << 21   // leaf pairs per update block of the initialisation
-	leafChunkPairs   = 1 << 15   // leaf pairs per task
-	forestBatchBytes = 256 << 20 // working memory of a batch of trees, at most (8 bytes a point and tree)
+	descentBlock   = 16384   // points per update block (pynndescent's block_size)
+	joinChunk      = 64      // points per local-join task
+	leafBlockPairs = 1 << 21 // leaf pairs per update block of the initialisation
+	leafChunkPairs = 1 << 15 // leaf pairs per task
 
 	saltTree = 0x5452454553454544 // "TREESEED"
 	saltFill = 0x52414e4446494c4c // "RANDFILL"
@@ -279,6 +278,11 @@ func (g *nnd) initForest(ctx context.Context) error {
 	}
 	return nil
 }
+
+// forestBatchBytes bounds the working memory of a batch of trees (8 bytes a
+// point and tree); a variable so that tests can split the forest into more
+// batches.
+var forestBatchBytes = 256 << 20
 
 // treeSeed is the seed of tree t of the forest grown from seed.
 func treeSeed(seed uint64, t int) uint64 {

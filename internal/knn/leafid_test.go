@@ -77,3 +77,27 @@ func TestSkipRepeatsKeepsGraph(t *testing.T) {
 		}
 	}
 }
+
+func TestForestBatchesKeepGraph(t *testing.T) {
+	// However the trees are grouped into batches, the pairs reach the
+	// heaps in the same order: the graph must not change.
+	const n, dim, k = 5000, 12, 10
+	data := randomData(12, n, dim)
+	defer func(v int) { forestBatchBytes = v }(forestBatchBytes)
+	for _, m := range []Metric{Euclidean, Cosine} {
+		opts := Options{Metric: m, Seed: 5, Threads: 3, NTrees: 9, NIters: 2}
+		want, err := Descent(context.Background(), data, n, dim, k, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		forestBatchBytes = 0 // batches of 4 trees at most: 3, 3 and 3
+		got, err := Descent(context.Background(), data, n, dim, k, opts)
+		forestBatchBytes = 256 << 20
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("Descent(%v) with the forest in batches of 3 trees differs from one batch of 9", m)
+		}
+	}
+}
