@@ -66,7 +66,7 @@ func (l *layout) vertexReference(j, epoch int, c *sgdConsts, y, snap []float32) 
 		refStep(cur, other, true, c)
 		l.clocks[e].next += l.clocks[e].perSample
 
-		nNeg := int((n - l.clocks[e].nextNeg) / l.clocks[e].perNeg)
+		nNeg := int((n - l.clocks[e].nextNeg) / (l.clocks[e].perSample / l.negRate))
 		if nNeg > 0 && !seeded {
 			rng = newStream(l.seed, uint64(epoch), uint64(j))
 			seeded = true
@@ -85,7 +85,7 @@ func (l *layout) vertexReference(j, epoch int, c *sgdConsts, y, snap []float32) 
 			}
 			refStep(cur, snap[k*dim:(k+1)*dim], false, c)
 		}
-		l.clocks[e].nextNeg += float64(nNeg) * l.clocks[e].perNeg
+		l.clocks[e].nextNeg += float64(nNeg) * (l.clocks[e].perSample / l.negRate)
 	}
 }
 

@@ -201,3 +201,24 @@ type sgdKernelVariant struct {
 	ok   bool
 	f    func(pos []float32, ops []uint32, snap []float32, stride, steps, dim int, c *sgdConsts)
 }
+
+// negSamplesGeneric fills dst, whose length must be even, with
+// negative-sample ops opRepel | k drawn from the stream whose state is s:
+// k = ⌊r·n / 2³²⌋ for the 32-bit halves r of the stream's numbers, low half
+// first (Lemire's multiply-shift; the bias, below n / 2³², is that of
+// umap-learn's own modulo). It reports whether some op is self.
+func negSamplesGeneric(dst []uint32, s uint64, n int, self uint32) bool {
+	rng := stream{s}
+	nn := uint64(n)
+	hit := false
+	for i := 0; i+1 < len(dst); i += 2 {
+		r := rng.next()
+		k0 := opRepel | uint32((r&(1<<32-1))*nn>>32)
+		k1 := opRepel | uint32((r>>32)*nn>>32)
+		dst[i], dst[i+1] = k0, k1
+		if k0 == self || k1 == self {
+			hit = true
+		}
+	}
+	return hit
+}

@@ -9,6 +9,7 @@ import "golang.org/x/sys/cpu"
 var (
 	useSGDAsm    = cpu.X86.HasAVX2
 	useSGDAVX512 = cpu.X86.HasAVX512F && useSGDAsm
+	useNegAVX512 = useSGDAVX512 && cpu.X86.HasAVX512DQ
 )
 
 func sgdKernelAsm(pos []float32, ops []uint32, snap []float32, stride, steps, dim int, c *sgdConsts) {
@@ -51,3 +52,21 @@ func sgdKernelVariants() []sgdKernelVariant {
 		{"sgdKernelAVX512", useSGDAVX512, wrap(sgdKernelAVX512)},
 	}
 }
+
+// negSamples is negSamplesGeneric for a dst whose length is a multiple of
+// 16, with AVX-512 where the processor has it.
+func negSamples(dst []uint32, s uint64, n int, self uint32) bool {
+	if len(dst)%16 != 0 {
+		panic("umap: negSamples: length not a multiple of 16")
+	}
+	if useNegAVX512 && len(dst) > 0 {
+		return negSamplesAVX512(&dst[0], len(dst), s, uint64(n), self)
+	}
+	return negSamplesGeneric(dst, s, n, self)
+}
+
+// negSamplesAVX512 is negSamplesGeneric for count = len(dst) a multiple of
+// 16 and n < 2³².
+//
+//go:noescape
+func negSamplesAVX512(dst *uint32, count int, s, n uint64, self uint32) (hit bool)

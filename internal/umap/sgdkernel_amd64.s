@@ -421,3 +421,76 @@ update512:
 
 	VZEROUPPER
 	RET
+
+// func negSamplesAVX512(dst *uint32, count int, s, n uint64, self uint32) (hit bool)
+//
+// negSamplesGeneric for count a multiple of 16: eight numbers of the
+// stream at a time in the lanes of Z0 (state s + iγ), SplitMix64's output
+// function with 64-bit multiplies (AVX512DQ), then the two multiply-shifts
+// of each number, low half first, interleaved as the two 32-bit halves of
+// a lane.
+TEXT ·negSamplesAVX512(SB), NOSPLIT, $0-41
+	MOVQ dst+0(FP), DI
+	MOVQ count+8(FP), CX
+	MOVQ s+16(FP), AX
+	MOVQ n+24(FP), BX
+	MOVL self+32(FP), DX
+	VPBROADCASTQ AX, Z0
+	VPADDQ       ·negGammas(SB), Z0, Z0 // s + γ … s + 8γ
+	MOVQ         $0x9e3779b97f4a7c15, AX
+	SHLQ         $3, AX
+	VPBROADCASTQ AX, Z1 // 8γ
+	MOVQ         $0xbf58476d1ce4e5b9, AX
+	VPBROADCASTQ AX, Z2
+	MOVQ         $0x94d049bb133111eb, AX
+	VPBROADCASTQ AX, Z3
+	VPBROADCASTQ BX, Z4 // n
+	MOVQ         $0xffffffff00000000, AX
+	VPBROADCASTQ AX, Z5
+	MOVL         $0x80000000, AX
+	VPBROADCASTD AX, Z6 // opRepel
+	VPBROADCASTD DX, Z7 // opRepel | self
+	KXORW        K2, K2, K2
+	SHRQ         $4, CX
+	JZ           negdone
+
+negloop:
+	VPSRLQ   $30, Z0, Z8
+	VPXORQ   Z0, Z8, Z8
+	VPMULLQ  Z2, Z8, Z8
+	VPSRLQ   $27, Z8, Z9
+	VPXORQ   Z8, Z9, Z8
+	VPMULLQ  Z3, Z8, Z8
+	VPSRLQ   $31, Z8, Z9
+	VPXORQ   Z8, Z9, Z8 // r
+	VPMULUDQ Z4, Z8, Z9 // (r mod 2³²)·n
+	VPSRLQ   $32, Z8, Z8
+	VPMULUDQ Z4, Z8, Z8 // ⌊r / 2³²⌋·n
+	VPSRLQ   $32, Z9, Z9
+	VPANDQ   Z5, Z8, Z8
+	VPORQ    Z9, Z8, Z8
+	VPORD    Z6, Z8, Z8
+	VPCMPEQD Z7, Z8, K1
+	KORW     K1, K2, K2
+	VMOVDQU32 Z8, (DI)
+	VPADDQ   Z1, Z0, Z0
+	ADDQ     $64, DI
+	DECQ     CX
+	JNZ      negloop
+
+negdone:
+	KORTESTW K2, K2
+	SETNE    hit+40(FP)
+	VZEROUPPER
+	RET
+
+// negGammas holds iγ for i = 1 … 8, γ SplitMix64's increment.
+DATA ·negGammas+0(SB)/8, $0x9e3779b97f4a7c15
+DATA ·negGammas+8(SB)/8, $0x3c6ef372fe94f82a
+DATA ·negGammas+16(SB)/8, $0xdaa66d2c7ddf743f
+DATA ·negGammas+24(SB)/8, $0x78dde6e5fd29f054
+DATA ·negGammas+32(SB)/8, $0x1715609f7c746c69
+DATA ·negGammas+40(SB)/8, $0xb54cda58fbbee87e
+DATA ·negGammas+48(SB)/8, $0x538454127b096493
+DATA ·negGammas+56(SB)/8, $0xf1bbcdcbfa53e0a8
+GLOBL ·negGammas(SB), RODATA|NOPTR, $64

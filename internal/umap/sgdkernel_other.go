@@ -9,3 +9,12 @@ func sgdKernelAsm(pos []float32, ops []uint32, snap []float32, stride, steps, di
 }
 
 func sgdKernelVariants() []sgdKernelVariant { return nil }
+
+// negSamples is negSamplesGeneric for a dst whose length is a multiple of
+// 16.
+func negSamples(dst []uint32, s uint64, n int, self uint32) bool {
+	if len(dst)%16 != 0 {
+		panic("umap: negSamples: length not a multiple of 16")
+	}
+	return negSamplesGeneric(dst, s, n, self)
+}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 )
 
@@ -116,5 +117,40 @@ func BenchmarkSGDKernel(b *testing.B) {
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64((steps-1)*sgdLanes), "ns/step")
 			b.ReportMetric((cpuTime()-cpu0)/float64(b.N)/float64((steps-1)*sgdLanes), "cpu-ns/step")
 		})
+	}
+}
+
+// TestNegSamples checks negSamples (the SIMD version where the processor
+// has one) against negSamplesGeneric and against the stream drawn one
+// number at a time, and that both report a sample of self.
+func TestNegSamples(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 9))
+	for _, n := range []int{1, 2, 3, 1000, 70000, 1 << 20, maxPoints - 1} {
+		for _, length := range []int{0, 16, 48, 256} {
+			s := rng.Uint64()
+			want := make([]uint32, length)
+			st := stream{s}
+			for i := 0; i < length; i += 2 {
+				r := st.next()
+				want[i] = opRepel | uint32(uint64(uint32(r))*uint64(n)>>32)
+				want[i+1] = opRepel | uint32(uint64(uint32(r>>32))*uint64(n)>>32)
+			}
+			for _, self := range []uint32{opRepel | uint32(n), opRepel | uint32(rng.IntN(n))} {
+				wantHit := false
+				for _, op := range want {
+					wantHit = wantHit || op == self
+				}
+				for _, f := range []struct {
+					name string
+					f    func([]uint32, uint64, int, uint32) bool
+				}{{"negSamples", negSamples}, {"negSamplesGeneric", negSamplesGeneric}} {
+					got := make([]uint32, length)
+					hit := f.f(got, s, n, self)
+					if !slices.Equal(got, want) || hit != wantHit {
+						t.Fatalf("%s(len %d, %#x, %d, %#x) = %v, %v, want %v, %v", f.name, length, s, n, self, got, hit, want, wantHit)
+					}
+				}
+			}
+		}
 	}
 }
