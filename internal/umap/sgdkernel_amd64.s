@@ -265,6 +265,8 @@ TEXT ·sgdKernelAVX512(SB), NOSPLIT, $0-56
 	VBROADCASTSS C_CLIP(DX), Z13
 	VBROADCASTSS C_G2B(DX), Z14
 	VPXORD       Z12, Z12, Z12
+	CMPQ         BX, $128
+	JEQ          step512d2
 
 step512:
 	MOVQ R9, SI
@@ -418,6 +420,155 @@ update512:
 	ADDQ $64, R11
 	DECQ CX
 	JNZ  step512
+
+	VZEROUPPER
+	RET
+
+	// The same for dim = 2, the coordinates in registers: y in Z18, Z19,
+	// o in Z16, Z17, y − o in Z20, Z21.
+step512d2:
+	MOVQ R9, SI
+	MOVQ R11, R12
+	MOVQ $2, R13
+
+group512d2:
+	LEAQ        (SI)(BX*1), DI
+	VMOVDQU32   (R12), Z15
+	VPANDD.BCST C_OPINDEX(DX), Z15, Z9
+	VPSLLD      $1, Z9, Z9
+	VPSRLD      $30, Z15, Z15
+	KXNORW      K6, K6, K6
+	VGATHERDPS  (R10)(Z9*4), K6, Z16
+	KXNORW      K6, K6, K6
+	VGATHERDPS  4(R10)(Z9*4), K6, Z17
+
+	// d² = Σ (y − o)²
+	VMOVUPS (SI), Z18
+	VMOVUPS 64(SI), Z19
+	VSUBPS  Z16, Z18, Z20
+	VSUBPS  Z17, Z19, Z21
+	VPXORD  Z1, Z1, Z1
+	VMULPS  Z20, Z20, Z0
+	VADDPS  Z0, Z1, Z1
+	VMULPS  Z21, Z21, Z0
+	VADDPS  Z0, Z1, Z1
+
+	// log2 max(d², 2⁻¹²⁶): exponent e in Z2, mantissa m in Z3.
+	VMAXPS.BCST  C_MINNORM(DX), Z1, Z0
+	VPSRLD       $23, Z0, Z2
+	VPSUBD.BCST  C_BIAS(DX), Z2, Z2
+	VCVTDQ2PS    Z2, Z2
+	VPANDD.BCST  C_MANT(DX), Z0, Z3
+	VPORD.BCST   C_ONEBITS(DX), Z3, Z3
+	VCMPPS.BCST  $0x1e, C_SQRT2(DX), Z3, K6
+	VMULPS.BCST  C_HALF(DX), Z3, K6, Z3
+	VADDPS.BCST  C_ONE(DX), Z2, K6, Z2
+	VSUBPS.BCST  C_ONE(DX), Z3, Z3
+	VMULPS       Z3, Z3, Z4
+	VMULPS       Z4, Z4, Z5
+	VMULPS.BCST  C_P7(DX), Z3, Z6
+	VADDPS.BCST  C_P8(DX), Z6, Z6
+	VMULPS.BCST  C_P5(DX), Z3, Z7
+	VADDPS.BCST  C_P6(DX), Z7, Z7
+	VMULPS.BCST  C_P3(DX), Z3, Z8
+	VADDPS.BCST  C_P4(DX), Z8, Z8
+	VMULPS.BCST  C_P1(DX), Z3, Z10
+	VADDPS.BCST  C_P2(DX), Z10, Z10
+	VMULPS       Z4, Z7, Z7
+	VADDPS       Z7, Z6, Z6
+	VMULPS       Z4, Z10, Z10
+	VADDPS       Z10, Z8, Z8
+	VMULPS       Z5, Z8, Z8
+	VADDPS       Z8, Z6, Z6
+	VMULPS       Z5, Z5, Z5
+	VMULPS.BCST  C_P0(DX), Z5, Z5
+	VADDPS       Z5, Z6, Z5
+	VMULPS       Z3, Z5, Z5
+	VMULPS       Z4, Z5, Z5
+	VMULPS.BCST  C_HALF(DX), Z4, Z4
+	VSUBPS       Z4, Z5, Z5
+	VADDPS       Z5, Z3, Z3
+	VMULPS.BCST  C_LOG2E(DX), Z3, Z3
+	VADDPS       Z3, Z2, Z2
+
+	// p = 2^z, z = clamp((b − 1)·log2, ±126) = n + r: Z4.
+	VMULPS.BCST  C_BM1(DX), Z2, Z2
+	VMAXPS.BCST  C_LO(DX), Z2, Z2
+	VMINPS.BCST  C_HI(DX), Z2, Z2
+	VADDPS.BCST  C_MAGIC(DX), Z2, Z3
+	VSUBPS.BCST  C_MAGIC(DX), Z3, Z3
+	VSUBPS       Z3, Z2, Z2
+	VMULPS       Z2, Z2, Z4
+	VMULPS.BCST  C_Q4(DX), Z2, Z5
+	VADDPS.BCST  C_Q5(DX), Z5, Z5
+	VMULPS.BCST  C_Q2(DX), Z2, Z6
+	VADDPS.BCST  C_Q3(DX), Z6, Z6
+	VMULPS.BCST  C_Q0(DX), Z2, Z7
+	VADDPS.BCST  C_Q1(DX), Z7, Z7
+	VMULPS       Z4, Z6, Z6
+	VADDPS       Z6, Z5, Z5
+	VMULPS       Z4, Z4, Z4
+	VMULPS       Z4, Z7, Z7
+	VADDPS       Z7, Z5, Z5
+	VMULPS       Z2, Z5, Z5
+	VADDPS.BCST  C_ONE(DX), Z5, Z4
+	VCVTTPS2DQ   Z3, Z3
+	VPADDD.BCST  C_BIAS(DX), Z3, Z3
+	VPSLLD       $23, Z3, Z3
+	VMULPS       Z3, Z4, Z4
+
+	// s = a·p·d² + 1 (Z5); attraction −2ab·p / s, negative sample
+	// 2γb / ((d² + 0.001)·s): one division, coefficient in Z6.
+	VMULPS.BCST   C_A(DX), Z4, Z5
+	VMULPS        Z1, Z5, Z5
+	VADDPS.BCST   C_ONE(DX), Z5, Z5
+	VPCMPEQD.BCST C_OPA(DX), Z15, K1
+	VMOVAPS       Z14, Z6
+	VMULPS.BCST   C_AB2(DX), Z4, K1, Z6
+	VADDPS.BCST   C_EPS(DX), Z1, Z7
+	VMULPS        Z5, Z7, Z7
+	VMOVAPS       Z5, K1, Z7
+	VDIVPS        Z7, Z6, Z6
+
+	// d² = 0: no attraction (Z6 = 0), a negative sample moves by +4α (K2).
+	VCMPPS        $0, Z12, Z1, K2
+	KANDW         K1, K2, K5
+	VPXORD        Z6, Z6, K5, Z6
+	VPCMPEQD.BCST C_OPR(DX), Z15, K3
+	KANDW         K3, K2, K2
+	KORW          K1, K3, K3
+	VPCMPEQD.BCST C_OPL(DX), Z15, K4
+
+	// y += α·clip(c·(y − o), ±4) where the step is active; o where it
+	// loads; y otherwise.
+	VMULPS      Z6, Z20, Z2
+	VMAXPS.BCST C_NEGCLIP(DX), Z2, Z2
+	VMINPS      Z13, Z2, Z2
+	VMOVAPS     Z13, K2, Z2
+	VMULPS.BCST C_ALPHA(DX), Z2, Z2
+	VADDPS      Z2, Z18, Z2
+	VMOVAPS     Z2, K3, Z18
+	VMOVAPS     Z16, K4, Z18
+	VMOVUPS     Z18, (DI)
+	VMULPS      Z6, Z21, Z2
+	VMAXPS.BCST C_NEGCLIP(DX), Z2, Z2
+	VMINPS      Z13, Z2, Z2
+	VMOVAPS     Z13, K2, Z2
+	VMULPS.BCST C_ALPHA(DX), Z2, Z2
+	VADDPS      Z2, Z19, Z2
+	VMOVAPS     Z2, K3, Z19
+	VMOVAPS     Z17, K4, Z19
+	VMOVUPS     Z19, 64(DI)
+
+	ADDQ R8, SI
+	ADDQ R14, R12
+	DECQ R13
+	JNZ  group512d2
+
+	ADDQ BX, R9
+	ADDQ $64, R11
+	DECQ CX
+	JNZ  step512d2
 
 	VZEROUPPER
 	RET
