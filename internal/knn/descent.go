@@ -131,6 +131,11 @@ type nnd struct {
 	d  []float32 // heaps, row-major n×k
 	ix []int32
 	fl []uint8
+	// th holds every heap's root distance (d[i·k]) side by side: the
+	// local joins read a threshold per pair, and n values stay in cache
+	// where n rows of k do not. Heaps change only when updates are
+	// applied, which refreshes th.
+	th []float32
 
 	leaves *leafIDs // which leaf of each tree every point fell in
 	// order is the order in which the local joins visit the points: that
@@ -147,7 +152,14 @@ func (g *nnd) heap(i int32) ([]float32, []int32, []uint8) {
 }
 
 // threshold is the distance a candidate must beat to enter i's heap.
-func (g *nnd) threshold(i int32) float32 { return g.d[int(i)*g.k] }
+func (g *nnd) threshold(i int32) float32 { return g.th[i] }
+
+// refresh copies the roots of the heaps of points [lo, hi) into th.
+func (g *nnd) refresh(lo, hi int) {
+	for i := lo; i < hi; i++ {
+		g.th[i] = g.d[i*g.k]
+	}
+}
 
 func descent(ctx context.Context, s *space, n, k int, p params, rep *reporter) (*Graph, error) {
 	g := &nnd{
@@ -155,6 +167,7 @@ func descent(ctx context.Context, s *space, n, k int, p params, rep *reporter) (
 		d:  make([]float32, n*k),
 		ix: make([]int32, n*k),
 		fl: make([]uint8, n*k),
+		th: make([]float32, n),
 		u:  newUpdates(n, p.threads),
 	}
 	for i := range n {
@@ -162,12 +175,14 @@ func descent(ctx context.Context, s *space, n, k int, p params, rep *reporter) (
 		heapInit(d, ix, fl)
 		heapPush(d, ix, fl, 0, int32(i), 0)
 	}
+	g.refresh(0, n)
 	if err := g.initForest(ctx); err != nil {
 		return nil, fmt.Errorf("nn-descent: %w", err)
 	}
 	if err := g.initRandom(ctx); err != nil {
 		return nil, fmt.Errorf("nn-descent: %w", err)
 	}
+	g.refresh(0, n)
 	if err := g.iterate(ctx); err != nil {
 		return nil, fmt.Errorf("nn-descent: %w", err)
 	}
@@ -197,6 +212,7 @@ func (g *nnd) apply(ctx context.Context, nChunks int) (int, error) {
 				}
 			}
 		}
+		g.refresh(b<<g.u.shift, min(g.n, (b+1)<<g.u.shift))
 		total.Add(int64(c))
 	})
 	return int(total.Load()), err
