@@ -231,3 +231,64 @@ func BenchmarkSpectralSynthetic(b *testing.B) {
 	}
 	b.ReportMetric((cpuTime()-cpu0)/float64(b.N)/1e9, "cpu-s/op")
 }
+
+// TestPermute checks bfsOrder and permute on a graph with two components:
+// the order visits every vertex once, each component contiguously, and the
+// permuted graph holds entry (i, j) of g at (pos[i], pos[j]).
+func TestPermute(t *testing.T) {
+	a := clusteredGraph(t, 60, 2, 3)
+	b := clusteredGraph(t, 40, 2, 4)
+	// The disjoint union of a and b, b's vertices after a's.
+	g := &sparseGraph{n: a.n + b.n, indptr: append([]int(nil), a.indptr...)}
+	g.indices = append(g.indices, a.indices...)
+	g.weights = append(g.weights, a.weights...)
+	for i := range b.n {
+		cols, ws := b.row(i)
+		for p, j := range cols {
+			g.indices = append(g.indices, j+int32(a.n))
+			g.weights = append(g.weights, ws[p])
+		}
+		g.indptr = append(g.indptr, len(g.indices))
+	}
+	order := g.bfsOrder()
+	if len(order) != g.n {
+		t.Fatalf("bfsOrder() has %d vertices, want %d", len(order), g.n)
+	}
+	pos := make([]int, g.n)
+	for i := range pos {
+		pos[i] = -1
+	}
+	for i, v := range order {
+		if pos[v] >= 0 {
+			t.Fatalf("bfsOrder() visits %d twice", v)
+		}
+		pos[v] = i
+		if (i < a.n) != (int(v) < a.n) {
+			t.Fatalf("bfsOrder()[%d] = %d: the first component is not contiguous", i, v)
+		}
+	}
+	if order[0] != 0 {
+		t.Errorf("bfsOrder()[0] = %d, want 0", order[0])
+	}
+	pg := g.permute(order)
+	want, got := denseOf(g), denseOf(pg)
+	n := g.n
+	for i := range n {
+		for j := range n {
+			if got[pos[i]*n+pos[j]] != want[i*n+j] {
+				t.Fatalf("permute(...) entry (%d, %d) = %v, want %v", pos[i], pos[j], got[pos[i]*n+pos[j]], want[i*n+j])
+			}
+		}
+	}
+}
+
+func denseOf(g *sparseGraph) []float32 {
+	d := make([]float32, g.n*g.n)
+	for i := range g.n {
+		cols, ws := g.row(i)
+		for p, j := range cols {
+			d[i*g.n+int(j)] = ws[p]
+		}
+	}
+	return d
+}
