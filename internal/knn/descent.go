@@ -218,11 +218,13 @@ func (g *nnd) apply(ctx context.Context, nChunks int) (int, error) {
 	return int(total.Load()), err
 }
 
-// leaf is a leaf of tree t of the current batch: perm[lo:hi].
+// leaf is a leaf of tree t of the current batch: perm[lo:hi], with its
+// pairs' distances d in order if the forest computed them.
 type leaf struct {
 	perm   []int32
 	lo, hi int32
 	t      int
+	d      []float32
 }
 
 func (l leaf) pairs() int { m := int(l.hi - l.lo); return m * (m - 1) / 2 }
@@ -238,6 +240,10 @@ func (g *nnd) initForest(ctx context.Context) error {
 	// trees in it: as few batches as memory allows, of equal sizes (at a
 	// million points, 55 trees as 28 and 27, not 32 and 23).
 	maxPerBatch := max(4, forestBatchBytes/(8*max(1, g.n)))
+	// The trees of a batch keep their leaves' distances when those fit
+	// in leafDistBytes: computed as finish closes a leaf, with its rows
+	// in cache, they cost a fraction of reading the rows again later.
+	leafDists := leafDistBytes > 0 && 4*leafDLen(g.n, g.p.leafSize)*min(maxPerBatch, g.p.nTrees) <= leafDistBytes
 	batches := (g.p.nTrees + maxPerBatch - 1) / maxPerBatch
 	perBatch := (g.p.nTrees + batches - 1) / max(1, batches)
 	for t0 := 0; t0 < g.p.nTrees; t0 += perBatch {
@@ -249,7 +255,7 @@ func (g *nnd) initForest(ctx context.Context) error {
 		for t := t0; t < t1; t++ {
 			seeds[t-t0] = treeSeed(g.p.seed, t)
 		}
-		trees, err := buildForest(ctx, g.s, g.n, g.p.leafSize, seeds, g.p.threads, &buf)
+		trees, err := buildForest(ctx, g.s, g.n, g.p.leafSize, seeds, g.p.threads, &buf, leafDists)
 		if err != nil {
 			return err
 		}
@@ -262,7 +268,11 @@ func (g *nnd) initForest(ctx context.Context) error {
 			ranges = tr.leaves(ranges[:0])
 			treeRanges[i] = slices.Clone(ranges)
 			for _, r := range ranges {
-				leaves = append(leaves, leaf{tr.perm, r[0], r[1], t0 + i})
+				l := leaf{perm: tr.perm, lo: r[0], hi: r[1], t: t0 + i}
+				if tr.leafDone != nil && tr.leafDone[r[0]] {
+					l.d = tr.leafD[leafDOffset(int(r[0]), g.p.leafSize):]
+				}
+				leaves = append(leaves, l)
 			}
 		}
 		// Trees t with the same t/4 share a word of the record: one task
@@ -300,6 +310,11 @@ func (g *nnd) initForest(ctx context.Context) error {
 // batches.
 var forestBatchBytes = 256 << 20
 
+// leafDistBytes bounds the memory of the within-leaf distances a batch of
+// trees keeps (4 bytes a pair); 0 turns keeping them off (a variable so
+// that tests can compare).
+var leafDistBytes = 256 << 20
+
 // treeSeed is the seed of tree t of the forest grown from seed.
 func treeSeed(seed uint64, t int) uint64 {
 	return mix(seed ^ saltTree + uint64(t)*0x9e3779b97f4a7c15)
@@ -323,7 +338,18 @@ func (g *nnd) leafBlock(ctx context.Context, leaves []leaf) error {
 			pts := l.perm[l.lo:l.hi]
 			before := g.leaves.before[l.t]
 			check := slices.ContainsFunc(before, func(w uint64) bool { return w != 0 })
+			w := 0 // the next pair's place in l.d
 			for a, p := range pts {
+				if l.d != nil {
+					tp := g.threshold(p)
+					for _, q := range pts[a+1:] {
+						if !check || !g.leaves.shared(p, q, before) {
+							g.offer(c, p, q, tp, l.d[w])
+						}
+						w++
+					}
+					continue
+				}
 				qs = qs[:0]
 				for _, q := range pts[a+1:] {
 					if !check || !g.leaves.shared(p, q, before) {
@@ -467,18 +493,22 @@ func (g *nnd) join(chunk int, newC, oldC []int32, js *joinScratch) {
 	}
 }
 
+// offer emits the distance d between p and q to p's heap if it beats tp,
+// p's threshold, and to q's if it beats q's.
+func (g *nnd) offer(chunk int, p, q int32, tp, d float32) {
+	if d < tp {
+		g.u.emit(chunk, p, q, d)
+	}
+	if d < g.threshold(q) {
+		g.u.emit(chunk, q, p, d)
+	}
+}
+
 // compare computes the distances from p to each of qs, four at a time, and
 // emits, in the order of qs, every one that beats p's or q's threshold.
 func (g *nnd) compare(chunk int, p int32, qs []int32) {
 	tp := g.threshold(p)
-	offer := func(q int32, d float32) {
-		if d < tp {
-			g.u.emit(chunk, p, q, d)
-		}
-		if d < g.threshold(q) {
-			g.u.emit(chunk, q, p, d)
-		}
-	}
+	offer := func(q int32, d float32) { g.offer(chunk, p, q, tp, d) }
 	var d4 [4]float32
 	i := 0
 	for ; i+4 <= len(qs); i += 4 {

@@ -101,3 +101,27 @@ func TestForestBatchesKeepGraph(t *testing.T) {
 		}
 	}
 }
+
+func TestLeafDistancesKeepGraph(t *testing.T) {
+	// Within-leaf distances computed as the trees are built, or later
+	// from the rows, give the same graph.
+	const n, dim, k = 5000, 12, 10
+	data := randomData(13, n, dim)
+	defer func(v int) { leafDistBytes = v }(leafDistBytes)
+	for _, m := range []Metric{Euclidean, Cosine} {
+		opts := Options{Metric: m, Seed: 6, Threads: 3, NTrees: 6, NIters: 2}
+		want, err := Descent(context.Background(), data, n, dim, k, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		leafDistBytes = 0
+		got, err := Descent(context.Background(), data, n, dim, k, opts)
+		leafDistBytes = 256 << 20
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("Descent(%v) with leaf distances kept from the forest differs from Descent computing them later", m)
+		}
+	}
+}

@@ -43,7 +43,23 @@ const (
 type tree struct {
 	perm      []int32
 	leafStart []bool
+	// leafD, if not nil, holds the distances between the points of the
+	// leaves that finish split off, computed there while their rows are
+	// in cache: for the leaf perm[lo:hi], the pairs (a, b) with
+	// lo ≤ a < b < hi in order, from leafD[leafDOffset(lo, leafSize)];
+	// leafDone[lo] marks such leaves. Other leaves (those the level-by-
+	// level build closes, or cut at the depth limit) have none.
+	leafD    []float32
+	leafDone []bool
 }
+
+// leafDOffset is where the distances of the leaf starting at lo begin in
+// leafD: lo·leafSize/2 leaves each leaf of m ≤ leafSize points room for
+// its m(m−1)/2 pairs.
+func leafDOffset(lo, leafSize int) int { return lo * leafSize / 2 }
+
+// leafDLen is the length of a tree's leafD for n points.
+func leafDLen(n, leafSize int) int { return n*leafSize/2 + 1 }
 
 // leaves appends the [lo, hi) ranges of t's leaves, in order, to dst.
 func (t *tree) leaves(dst [][2]int32) [][2]int32 {
@@ -88,7 +104,10 @@ type node struct {
 // buildForest builds one tree per seed over all n points of s, with leaves
 // of at most leafSize points, on up to threads goroutines.
 // buf, if not nil, keeps the working arrays from one call to the next.
-func buildForest(ctx context.Context, s *space, n, leafSize int, seeds []uint64, threads int, buf *forestBuffers) ([]*tree, error) {
+//
+// With leafDists, each tree also records the distances within the leaves
+// that finish splits off (see tree.leafD).
+func buildForest(ctx context.Context, s *space, n, leafSize int, seeds []uint64, threads int, buf *forestBuffers, leafDists bool) ([]*tree, error) {
 	nt := len(seeds)
 	trees := make([]*tree, nt)
 	// nodeOf[p*nt+t] is the index in active of the node of tree t that
@@ -115,6 +134,10 @@ func buildForest(ctx context.Context, s *space, n, leafSize int, seeds []uint64,
 	}
 	for t, seed := range seeds {
 		tr := &tree{perm: make([]int32, n), leafStart: make([]bool, n)}
+		if leafDists {
+			tr.leafD = make([]float32, leafDLen(n, leafSize))
+			tr.leafDone = make([]bool, n)
+		}
 		for i := range tr.perm {
 			tr.perm[i] = int32(i)
 		}
@@ -250,6 +273,10 @@ func finish(s *space, tr *tree, lo, hi, depth int, seed uint64, leafSize int, no
 	for {
 		if hi-lo <= leafSize || depth >= maxTreeDepth {
 			tr.leafStart[lo] = true
+			if tr.leafD != nil && hi-lo <= leafSize {
+				leafDistances(s, tr.perm[lo:hi], tr.leafD[leafDOffset(lo, leafSize):])
+				tr.leafDone[lo] = true
+			}
 			return
 		}
 		var r rng
@@ -290,6 +317,25 @@ func hyperplane(s *space, normal []float32, idx []int32, r *rng, seed uint64) (o
 		offset -= normal[d] * (left[d] + right[d]) / 2
 	}
 	return offset
+}
+
+// leafDistances sets dst, in order, to the distances of the pairs (a, b),
+// a < b, of the points idx, four at a time, each bit for bit space.dist.
+func leafDistances(s *space, idx []int32, dst []float32) {
+	var d4 [4]float32
+	w := 0
+	for a, p := range idx {
+		qs := idx[a+1:]
+		i := 0
+		for ; i+4 <= len(qs); i += 4 {
+			s.dist4(&d4, p, (*[4]int32)(qs[i:i+4]))
+			w += copy(dst[w:], d4[:])
+		}
+		for _, q := range qs[i:] {
+			dst[w] = s.dist(p, q)
+			w++
+		}
+	}
 }
 
 // margins sets mg[i] to the margin offset + normal·row of point idx[i], for

@@ -104,7 +104,7 @@ func TestForestMatchesRecursion(t *testing.T) {
 			for _, fb := range []int{0, 4 << 10} {
 				finishBytes = fb
 				for _, threads := range []int{1, 3} {
-					trees, err := buildForest(context.Background(), s, n, leafSize, seeds, threads, nil)
+					trees, err := buildForest(context.Background(), s, n, leafSize, seeds, threads, nil, false)
 					if err != nil {
 						t.Fatal(err)
 					}
@@ -127,7 +127,7 @@ func TestTreeLeaves(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		trees, err := buildForest(context.Background(), s, n, leafSize, []uint64{12345}, 2, nil)
+		trees, err := buildForest(context.Background(), s, n, leafSize, []uint64{12345}, 2, nil, false)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -166,7 +166,7 @@ func TestTreeDuplicates(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	trees, err := buildForest(context.Background(), s, n, leafSize, []uint64{1}, 2, nil)
+	trees, err := buildForest(context.Background(), s, n, leafSize, []uint64{1}, 2, nil, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -190,8 +190,57 @@ func BenchmarkForest(b *testing.B) {
 	}
 	seeds := []uint64{1, 2, 3, 4, 5, 6, 7, 8}
 	for b.Loop() {
-		if _, err := buildForest(context.Background(), s, n, 20, seeds, 1, nil); err != nil {
+		if _, err := buildForest(context.Background(), s, n, 20, seeds, 1, nil, false); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+func TestForestLeafDistances(t *testing.T) {
+	// The distances kept for the leaves finish closes are those of the
+	// pairs in order, bit for bit space.dist, and keeping them does not
+	// change the trees.
+	const n, dim, leafSize = 3000, 24, 20
+	defer func(v int) { finishBytes = v }(finishBytes)
+	finishBytes = 16 << 10 // nodes of ≤ 170 points depth first
+	for _, m := range []Metric{Euclidean, Cosine} {
+		s, err := prepare(clustered(9, n, dim, 10, 0.5), n, dim, 1, m, 2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		seeds := []uint64{3, 4}
+		plain, err := buildForest(context.Background(), s, n, leafSize, seeds, 2, nil, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		trees, err := buildForest(context.Background(), s, n, leafSize, seeds, 2, nil, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, tr := range trees {
+			if !reflect.DeepEqual(tr.perm, plain[i].perm) || !reflect.DeepEqual(tr.leafStart, plain[i].leafStart) {
+				t.Fatalf("buildForest(%v) tree %d with leaf distances differs from the tree without", m, i)
+			}
+			done := 0
+			for _, r := range tr.leaves(nil) {
+				if !tr.leafDone[r[0]] {
+					continue
+				}
+				done++
+				d := tr.leafD[leafDOffset(int(r[0]), leafSize):]
+				w := 0
+				for a := r[0]; a < r[1]; a++ {
+					for b := a + 1; b < r[1]; b++ {
+						if want := s.dist(tr.perm[a], tr.perm[b]); d[w] != want {
+							t.Fatalf("buildForest(%v) tree %d leaf [%d, %d) pair %d = %v, want %v", m, i, r[0], r[1], w, d[w], want)
+						}
+						w++
+					}
+				}
+			}
+			if done == 0 {
+				t.Errorf("buildForest(%v) tree %d kept the distances of no leaf", m, i)
+			}
 		}
 	}
 }
