@@ -457,7 +457,7 @@ type joinScratch struct {
 func (g *nnd) join(chunk int, newC, oldC []int32, js *joinScratch) {
 	all := g.leaves.valid
 	w := g.leaves.words
-	nNew := 0
+	nNew, nAll := 0, 0
 	ids := js.ids[:0]
 	for _, c := range newC {
 		if c < 0 {
@@ -466,14 +466,15 @@ func (g *nnd) join(chunk int, newC, oldC []int32, js *joinScratch) {
 		ids = append(ids, g.leaves.of(c)...)
 		nNew++
 	}
+	nAll = nNew
 	for _, c := range oldC {
 		if c < 0 {
 			break
 		}
 		ids = append(ids, g.leaves.of(c)...)
+		nAll++
 	}
 	js.ids = ids
-	nAll := len(ids) / max(1, w)
 	for a, p := range newC[:nNew] {
 		qs := js.qs[:0]
 		pid := ids[a*w : (a+1)*w]
