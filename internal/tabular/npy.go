@@ -8,8 +8,11 @@ import (
 	"io"
 	"math"
 	"os"
+	"runtime"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"unsafe"
 )
 
@@ -110,13 +113,42 @@ func readNPY(r io.Reader, size int64, path string) ([]float32, int, int, error) 
 		}
 		data = t
 	}
-	for i, v := range data {
-		if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
-			return nil, 0, 0, &RowError{Path: path, Row: i / cols,
-				Err: fmt.Errorf("element %d (0-based): %w", i%cols, ErrNonFinite)}
-		}
+	if i := firstNonFinite(data); i >= 0 {
+		return nil, 0, 0, &RowError{Path: path, Row: i / cols,
+			Err: fmt.Errorf("element %d (0-based): %w", i%cols, ErrNonFinite)}
 	}
 	return data, rows, cols, nil
+}
+
+// firstNonFinite returns the index of the first NaN or infinite value of
+// data, or −1, looking at large arrays on all cores.
+func firstNonFinite(data []float32) int {
+	const part = 1 << 20
+	nParts := (len(data) + part - 1) / part
+	first := make([]int, nParts)
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(nParts, runtime.GOMAXPROCS(0)) {
+		wg.Go(func() {
+			for c := int(next.Add(1) - 1); c < nParts; c = int(next.Add(1) - 1) {
+				first[c] = -1
+				lo := c * part
+				for i, v := range data[lo:min(len(data), lo+part)] {
+					if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
+						first[c] = lo + i
+						break
+					}
+				}
+			}
+		})
+	}
+	wg.Wait()
+	for _, i := range first {
+		if i >= 0 {
+			return i
+		}
+	}
+	return -1
 }
 
 // npyPreamble checks the magic string and version of the first 10 bytes of
