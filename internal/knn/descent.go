@@ -457,24 +457,22 @@ type joinScratch struct {
 func (g *nnd) join(chunk int, newC, oldC []int32, js *joinScratch) {
 	all := g.leaves.valid
 	w := g.leaves.words
-	nNew, nAll := 0, 0
-	ids := js.ids[:0]
-	for _, c := range newC {
-		if c < 0 {
-			break
-		}
-		ids = append(ids, g.leaves.of(c)...)
-		nNew++
+	nNew := index(newC, -1)
+	nAll := nNew + index(oldC, -1)
+	if cap(js.ids) < nAll*w {
+		js.ids = make([]uint64, nAll*w)
 	}
-	nAll = nNew
-	for _, c := range oldC {
-		if c < 0 {
-			break
+	ids := js.ids[:nAll*w]
+	for i := range nAll {
+		c := oldC[max(0, i-nNew)]
+		if i < nNew {
+			c = newC[i]
 		}
-		ids = append(ids, g.leaves.of(c)...)
-		nAll++
+		// Word by word: a record is a few words, too short for copy.
+		for j, x := range g.leaves.of(c) {
+			ids[i*w+j] = x
+		}
 	}
-	js.ids = ids
 	for a, p := range newC[:nNew] {
 		qs := js.qs[:0]
 		pid := ids[a*w : (a+1)*w]
@@ -492,6 +490,15 @@ func (g *nnd) join(chunk int, newC, oldC []int32, js *joinScratch) {
 		g.compare(chunk, p, qs)
 		js.qs = qs
 	}
+}
+
+// index returns the position of the first x in s, or len(s) if there is
+// none.
+func index(s []int32, x int32) int {
+	if i := slices.Index(s, x); i >= 0 {
+		return i
+	}
+	return len(s)
 }
 
 // offer emits the distance d between p and q to p's heap if it beats tp,
