@@ -232,9 +232,10 @@ func BenchmarkSpectralSynthetic(b *testing.B) {
 	b.ReportMetric((cpuTime()-cpu0)/float64(b.N)/1e9, "cpu-s/op")
 }
 
-// TestPermute checks bfsOrder and permute on a graph with two components:
-// the order visits every vertex once, each component contiguously, and the
-// permuted graph holds entry (i, j) of g at (pos[i], pos[j]).
+// TestPermute checks bfs and permute on a graph with two components:
+// the order visits every vertex once, each component contiguously, the
+// labels number the components by their smallest vertex, and the permuted
+// graph holds entry (i, j) of g at (pos[i], pos[j]).
 func TestPermute(t *testing.T) {
 	a := clusteredGraph(t, 60, 2, 3)
 	b := clusteredGraph(t, 40, 2, 4)
@@ -250,9 +251,12 @@ func TestPermute(t *testing.T) {
 		}
 		g.indptr = append(g.indptr, len(g.indices))
 	}
-	order := g.bfsOrder()
+	order, labels, nc := g.bfs()
+	if nc != 2 {
+		t.Fatalf("bfs() found %d components, want 2", nc)
+	}
 	if len(order) != g.n {
-		t.Fatalf("bfsOrder() has %d vertices, want %d", len(order), g.n)
+		t.Fatalf("bfs() has %d vertices, want %d", len(order), g.n)
 	}
 	pos := make([]int, g.n)
 	for i := range pos {
@@ -260,17 +264,24 @@ func TestPermute(t *testing.T) {
 	}
 	for i, v := range order {
 		if pos[v] >= 0 {
-			t.Fatalf("bfsOrder() visits %d twice", v)
+			t.Fatalf("bfs() visits %d twice", v)
 		}
 		pos[v] = i
+		wantLabel := int32(0)
+		if int(v) >= a.n {
+			wantLabel = 1
+		}
+		if labels[v] != wantLabel {
+			t.Fatalf("bfs() labels[%d] = %d, want %d", v, labels[v], wantLabel)
+		}
 		if (i < a.n) != (int(v) < a.n) {
-			t.Fatalf("bfsOrder()[%d] = %d: the first component is not contiguous", i, v)
+			t.Fatalf("bfs()[%d] = %d: the first component is not contiguous", i, v)
 		}
 	}
 	if order[0] != 0 {
-		t.Errorf("bfsOrder()[0] = %d, want 0", order[0])
+		t.Errorf("bfs()[0] = %d, want 0", order[0])
 	}
-	pg := g.permute(order)
+	pg := g.permute(order, 3)
 	want, got := denseOf(g), denseOf(pg)
 	n := g.n
 	for i := range n {
