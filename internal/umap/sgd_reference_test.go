@@ -64,9 +64,9 @@ func (l *layout) vertexReference(j, epoch int, c *sgdConsts, y, snap []float32) 
 		// pulls while handling (j, k).
 		refStep(cur, other, true, c)
 		refStep(cur, other, true, c)
-		l.clocks[e].next += l.clocks[e].perSample
+		l.clocks[e].next += l.perSample(int32(e))
 
-		nNeg := int((n - l.clocks[e].nextNeg) / (l.clocks[e].perSample / l.negRate))
+		nNeg := int((n - l.clocks[e].nextNeg) / (l.perSample(int32(e)) / l.negRate))
 		if nNeg > 0 && !seeded {
 			rng = newStream(l.seed, uint64(epoch), uint64(j))
 			seeded = true
@@ -85,7 +85,7 @@ func (l *layout) vertexReference(j, epoch int, c *sgdConsts, y, snap []float32) 
 			}
 			refStep(cur, snap[k*dim:(k+1)*dim], false, c)
 		}
-		l.clocks[e].nextNeg += float64(nNeg) * (l.clocks[e].perSample / l.negRate)
+		l.clocks[e].nextNeg += float64(nNeg) * (l.perSample(int32(e)) / l.negRate)
 	}
 }
 
