@@ -232,11 +232,8 @@ func Fit(ctx context.Context, data []float32, n, dim int, opts Options) (*Result
 	if n < 2 {
 		return nil, fmt.Errorf("umap: %d points; UMAP needs at least 2", n)
 	}
-	for i, x := range data {
-		if math.IsNaN(float64(x)) || math.IsInf(float64(x), 0) {
-			return nil, fmt.Errorf("umap: value %g at row %d, column %d; the data must be finite", x, i/dim, i%dim)
-		}
-	}
+	// knn.Build rejects non-finite values, naming the first one, as it
+	// checks the rows on all cores.
 	k := p.nNeighbors
 	if n <= k {
 		k = n - 1
