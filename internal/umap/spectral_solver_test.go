@@ -43,6 +43,35 @@ func clusteredGraph(t testing.TB, n, clusters int, seed uint64) *sparseGraph {
 	return g
 }
 
+// bridged returns the disjoint union of a and b (b's vertices after a's)
+// with one more edge of weight w between vertex 0 of a and vertex 0 of b.
+func bridged(a, b *sparseGraph, w float32) *sparseGraph {
+	g := &sparseGraph{n: a.n + b.n, indptr: []int{0}}
+	for i := range g.n {
+		if i == a.n {
+			g.indices = append(g.indices, 0)
+			g.weights = append(g.weights, w)
+		}
+		if i < a.n {
+			cols, ws := a.row(i)
+			g.indices = append(g.indices, cols...)
+			g.weights = append(g.weights, ws...)
+		} else {
+			cols, ws := b.row(i - a.n)
+			for _, c := range cols {
+				g.indices = append(g.indices, c+int32(a.n))
+			}
+			g.weights = append(g.weights, ws...)
+		}
+		if i == 0 {
+			g.indices = append(g.indices, int32(a.n))
+			g.weights = append(g.weights, w)
+		}
+		g.indptr = append(g.indptr, len(g.indices))
+	}
+	return g
+}
+
 // denseNormalized returns D^−½·W·D^−½ of g as a dense row-major matrix.
 func denseNormalized(g *sparseGraph) []float64 {
 	n := g.n
@@ -100,16 +129,25 @@ func TestNormalizedOp(t *testing.T) {
 func TestLanczosTopDense(t *testing.T) {
 	cases := []struct {
 		n, clusters, nev, m int
+		bridge              float32 // > 0: two graphs of n/2 joined by one edge of this weight
 	}{
-		{200, 3, 2, 24},
-		{250, 8, 2, 24},
-		{250, 8, 5, 24},
-		{300, 12, 10, 32},
-		{250, 5, 2, 8}, // many restarts
+		{200, 3, 2, 24, 0},
+		{250, 8, 2, 24, 0},
+		{250, 8, 5, 24, 0},
+		{300, 12, 10, 32, 0},
+		{250, 5, 2, 8, 0}, // many restarts
+		// A second Laplacian eigenvalue of 2.5e-6, so a residual bound of
+		// 2.5e-10.
+		{300, 3, 2, 24, 1e-3},
 	}
 	for _, tc := range cases {
-		t.Run(fmt.Sprintf("n=%d,clusters=%d,nev=%d,m=%d", tc.n, tc.clusters, tc.nev, tc.m), func(t *testing.T) {
-			g := clusteredGraph(t, tc.n, tc.clusters, uint64(tc.n+tc.clusters))
+		t.Run(fmt.Sprintf("n=%d,clusters=%d,nev=%d,m=%d,bridge=%g", tc.n, tc.clusters, tc.nev, tc.m, tc.bridge), func(t *testing.T) {
+			var g *sparseGraph
+			if tc.bridge > 0 {
+				g = bridged(clusteredGraph(t, tc.n/2, tc.clusters, 1), clusteredGraph(t, tc.n-tc.n/2, tc.clusters, 2), tc.bridge)
+			} else {
+				g = clusteredGraph(t, tc.n, tc.clusters, uint64(tc.n+tc.clusters))
+			}
 			n := g.n
 			a := denseNormalized(g)
 			vals, vecs := symEigen(append([]float64(nil), a...), n)
@@ -155,7 +193,7 @@ func TestLanczosTopDense(t *testing.T) {
 				ay := make([]float64, n)
 				for i := range tc.nev {
 					want := vals[i+1]
-					if d := math.Abs(theta[i] - want); d > 1e-8*(1-want) {
+					if d := math.Abs(theta[i] - want); d > math.Max(1e-8*(1-want), 1e-13) {
 						t.Errorf("lanczosTop(...) eigenvalue %d = %.15g, want %.15g", i, theta[i], want)
 					}
 					op(ay, Y[i])
