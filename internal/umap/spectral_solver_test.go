@@ -258,16 +258,21 @@ func TestSpectralLayoutThreads(t *testing.T) {
 }
 
 // BenchmarkSpectralSynthetic times the spectral initialisation of the
-// fuzzy graph of 20,000 clustered synthetic points on one thread.
+// fuzzy graph of 20,000 clustered synthetic points on one thread, for a 2-d
+// map and 5- and 10-d clustering layouts.
 func BenchmarkSpectralSynthetic(b *testing.B) {
 	g := clusteredGraph(b, 20000, 30, 5)
-	cpu0 := cpuTime()
-	for b.Loop() {
-		if _, ok, err := spectralLayout(context.Background(), g, 2, spectralInput{}, rand.New(rand.NewPCG(1, 1)), 1); err != nil || !ok {
-			b.Fatalf("spectralLayout(...) ok = %v, err = %v", ok, err)
-		}
+	for _, dim := range []int{2, 5, 10} {
+		b.Run(fmt.Sprintf("dim=%d", dim), func(b *testing.B) {
+			cpu0 := cpuTime()
+			for b.Loop() {
+				if _, ok, err := spectralLayout(context.Background(), g, dim, spectralInput{}, rand.New(rand.NewPCG(1, 1)), 1); err != nil || !ok {
+					b.Fatalf("spectralLayout(...) ok = %v, err = %v", ok, err)
+				}
+			}
+			b.ReportMetric((cpuTime()-cpu0)/float64(b.N)/1e9, "cpu-s/op")
+		})
 	}
-	b.ReportMetric((cpuTime()-cpu0)/float64(b.N)/1e9, "cpu-s/op")
 }
 
 // TestPermute checks bfs and permute on a graph with two components:
