@@ -258,19 +258,15 @@ func (l *layout) plan(j, epoch int, key uint64, bt *sgdBatch, snap, y []float32,
 	g := l.g
 	n := float64(epoch)
 	lo, hi := g.indptr[j], g.indptr[j+1]
-	if cap(bt.due) < hi-lo {
-		bt.due = make([]int32, hi-lo)
+	if cap(bt.due) < hi-lo+8 {
+		bt.due = make([]int32, hi-lo+8)
 		bt.nNeg = make([]int32, hi-lo)
 	}
-	// The due edges, those with epochOfNextSample ≤ epoch, without
-	// branches: whether an edge is due is close to a coin toss, too
-	// costly to predict.
-	due := bt.due[:hi-lo]
-	cnt := 0
-	for i := range l.clocks[lo:hi] {
-		due[cnt] = int32(lo + i)
-		cnt += b2i(l.clocks[lo+i].next <= n)
-	}
+	// The due edges, those with epochOfNextSample ≤ epoch (found without
+	// branches: whether an edge is due is close to a coin toss, too costly
+	// to predict).
+	due := bt.due[:hi-lo+8]
+	cnt := dueEdges(due, l.clocks[lo:hi], lo, n)
 	if cnt == 0 {
 		return
 	}

@@ -222,3 +222,15 @@ func negSamplesGeneric(dst []uint32, s uint64, n int, self uint32) bool {
 	}
 	return hit
 }
+
+// dueEdgesGeneric writes to due, in order, lo + i for the clocks[i] whose
+// next is at most n (the edges due in epoch n), without branches, and
+// returns their number. due must be as long as clocks.
+func dueEdgesGeneric(due []int32, clocks []edgeClock, lo int, n float64) int {
+	cnt := 0
+	for i := range clocks {
+		due[cnt] = int32(lo + i)
+		cnt += b2i(clocks[i].next <= n)
+	}
+	return cnt
+}

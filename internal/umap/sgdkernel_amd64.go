@@ -2,7 +2,11 @@
 
 package umap
 
-import "golang.org/x/sys/cpu"
+import (
+	"unsafe"
+
+	"golang.org/x/sys/cpu"
+)
 
 // useSGDAsm selects the kernels of sgdkernel_amd64.s: AVX2, or AVX-512
 // where the processor has it.
@@ -73,3 +77,27 @@ func negSamples(dst []uint32, s uint64, n int, self uint32) bool {
 //
 //go:noescape
 func negSamplesAVX512(dst *uint32, count int, s, n uint64, self uint32) (hit bool)
+
+// dueEdges is dueEdgesGeneric, eight clocks at a time with AVX-512 where
+// the processor has it; due must be 8 longer than clocks.
+func dueEdges(due []int32, clocks []edgeClock, lo int, n float64) int {
+	if len(due) < len(clocks)+8 {
+		panic("umap: dueEdges: due too short")
+	}
+	cnt, m := 0, 0
+	if useSGDAVX512 && len(clocks) >= 8 {
+		m = len(clocks) &^ 7
+		cnt = dueEdgesAVX512(&due[0], &clocks[0], m, lo, n)
+	}
+	return cnt + dueEdgesGeneric(due[cnt:], clocks[m:], lo+m, n)
+}
+
+// dueEdgesAVX512 is dueEdgesGeneric for m = len(clocks) a multiple of 8,
+// with 8 elements of room in dst beyond the count.
+//
+//go:noescape
+func dueEdgesAVX512(dst *int32, clocks *edgeClock, m, lo int, n float64) (count int)
+
+// dueEdgesAVX512 reads the clocks as pairs of float64, next first.
+var _ [0]struct{} = [unsafe.Sizeof(edgeClock{}) - 16]struct{}{}
+var _ [0]struct{} = [unsafe.Offsetof(edgeClock{}.next)]struct{}{}

@@ -645,3 +645,67 @@ DATA ·negGammas+40(SB)/8, $0xb54cda58fbbee87e
 DATA ·negGammas+48(SB)/8, $0x538454127b096493
 DATA ·negGammas+56(SB)/8, $0xf1bbcdcbfa53e0a8
 GLOBL ·negGammas(SB), RODATA|NOPTR, $64
+
+// func dueEdgesAVX512(dst *int32, clocks *edgeClock, m, lo int, n float64) (count int)
+//
+// dueEdgesGeneric for m a multiple of 8: eight clocks (two vectors) at a
+// time, their next fields picked out by a permutation, compared with n, and
+// the indices of those due packed to the front of a vector that is stored
+// whole (dst needs 8 elements of room beyond the count).
+TEXT ·dueEdgesAVX512(SB), NOSPLIT, $0-48
+	MOVQ         dst+0(FP), DI
+	MOVQ         clocks+8(FP), SI
+	MOVQ         m+16(FP), CX
+	MOVQ         lo+24(FP), AX
+	VBROADCASTSD n+32(FP), Z0
+	VPBROADCASTD AX, Y1
+	VPADDD       ·dueIota(SB), Y1, Y1 // lo … lo + 7
+	VMOVDQU64    ·dueNexts(SB), Z2
+	MOVL         $8, AX
+	VPBROADCASTD AX, Y3
+	XORQ         DX, DX
+	SHRQ         $3, CX
+	JZ           duedone
+
+dueloop:
+	VMOVUPD     (SI), Z4
+	VMOVUPD     64(SI), Z5
+	VMOVDQA64   Z2, Z6
+	VPERMI2PD   Z5, Z4, Z6
+	VCMPPD      $2, Z0, Z6, K1 // next ≤ n, false for NaN
+	VPCOMPRESSD Y1, K1, Y7
+	VMOVDQU32   Y7, (DI)(DX*4)
+	KMOVB       K1, AX
+	POPCNTL     AX, AX
+	ADDQ        AX, DX
+	VPADDD      Y3, Y1, Y1
+	ADDQ        $128, SI
+	DECQ        CX
+	JNZ         dueloop
+
+duedone:
+	MOVQ DX, count+40(FP)
+	VZEROUPPER
+	RET
+
+// dueIota holds 0 … 7; dueNexts the VPERMI2PD indices of the even
+// quadwords of two vectors (the next fields of eight clocks).
+DATA ·dueIota+0(SB)/4, $0
+DATA ·dueIota+4(SB)/4, $1
+DATA ·dueIota+8(SB)/4, $2
+DATA ·dueIota+12(SB)/4, $3
+DATA ·dueIota+16(SB)/4, $4
+DATA ·dueIota+20(SB)/4, $5
+DATA ·dueIota+24(SB)/4, $6
+DATA ·dueIota+28(SB)/4, $7
+GLOBL ·dueIota(SB), RODATA|NOPTR, $32
+
+DATA ·dueNexts+0(SB)/8, $0
+DATA ·dueNexts+8(SB)/8, $2
+DATA ·dueNexts+16(SB)/8, $4
+DATA ·dueNexts+24(SB)/8, $6
+DATA ·dueNexts+32(SB)/8, $8
+DATA ·dueNexts+40(SB)/8, $10
+DATA ·dueNexts+48(SB)/8, $12
+DATA ·dueNexts+56(SB)/8, $14
+GLOBL ·dueNexts(SB), RODATA|NOPTR, $64

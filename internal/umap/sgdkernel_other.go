@@ -18,3 +18,11 @@ func negSamples(dst []uint32, s uint64, n int, self uint32) bool {
 	}
 	return negSamplesGeneric(dst, s, n, self)
 }
+
+// dueEdges is dueEdgesGeneric; due must be 8 longer than clocks.
+func dueEdges(due []int32, clocks []edgeClock, lo int, n float64) int {
+	if len(due) < len(clocks)+8 {
+		panic("umap: dueEdges: due too short")
+	}
+	return dueEdgesGeneric(due, clocks, lo, n)
+}

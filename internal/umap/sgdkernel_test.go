@@ -154,3 +154,40 @@ func TestNegSamples(t *testing.T) {
 		}
 	}
 }
+
+// TestDueEdges checks dueEdges (eight clocks at a time where the processor
+// can) against a plain loop, with epochs equal to the clocks, NaN and ±0
+// among them, and lengths around multiples of 8.
+func TestDueEdges(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 13))
+	for _, m := range []int{0, 1, 7, 8, 9, 16, 31, 64, 203} {
+		clocks := make([]edgeClock, m)
+		for i := range clocks {
+			switch rng.IntN(8) {
+			case 0:
+				clocks[i].next = math.NaN()
+			case 1:
+				clocks[i].next = math.Copysign(0, -1)
+			case 2:
+				clocks[i].next = 3 // equal to an epoch below
+			default:
+				clocks[i].next = 10*rng.Float64() - 1
+			}
+			clocks[i].nextNeg = rng.Float64()
+		}
+		for _, n := range []float64{0, 3, 4.5, 9} {
+			lo := rng.IntN(1000)
+			var want []int32
+			for i, c := range clocks {
+				if c.next <= n {
+					want = append(want, int32(lo+i))
+				}
+			}
+			due := make([]int32, m+8)
+			cnt := dueEdges(due, clocks, lo, n)
+			if !slices.Equal(due[:cnt], want) {
+				t.Fatalf("dueEdges(%d clocks, lo %d, epoch %g) = %v, want %v", m, lo, n, due[:cnt], want)
+			}
+		}
+	}
+}
