@@ -131,7 +131,7 @@ const batchSteps = 256
 func newSGDBatch(dim, steps int) *sgdBatch {
 	steps = max(steps, 2)
 	bt := &sgdBatch{dim: dim, steps: steps}
-	bt.stride = steps + 256
+	bt.stride = steps + 256 // room for the rest of a vertex cut by a run; grow makes more
 	bt.pos = make([]float32, bt.stride*dim*sgdLanes)
 	bt.ops = make([]uint32, bt.stride*sgdLanes)
 	bt.reset()
