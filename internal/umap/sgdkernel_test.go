@@ -191,3 +191,32 @@ func TestDueEdges(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkNegSamples times drawing a vertex's negative samples, 48 of
+// them (about what a vertex of the Fashion-MNIST graph draws per epoch).
+func BenchmarkNegSamples(b *testing.B) {
+	dst := make([]uint32, 48)
+	s := uint64(1)
+	for b.Loop() {
+		negSamples(dst, s, 70000, opRepel)
+		s++
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(dst)), "ns/sample")
+}
+
+// BenchmarkDueEdges times finding the due edges of a vertex of 32 edges,
+// about a quarter of them due.
+func BenchmarkDueEdges(b *testing.B) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	clocks := make([]edgeClock, 32*1024)
+	for i := range clocks {
+		clocks[i].next = 4 * rng.Float64()
+	}
+	due := make([]int32, 32+8)
+	v := 0
+	for b.Loop() {
+		dueEdges(due, clocks[v*32:(v+1)*32], v*32, 1)
+		v = (v + 1) % 1024
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*32), "ns/edge")
+}
