@@ -66,18 +66,23 @@
 //
 // # Speed of the optimisation
 //
-// Each goroutine turns the due edges and negative samples of a block of
-// 1,024 vertices into sequences of steps (a load of the vertex's position,
-// then attractions and negative samples against point indices), one vertex
-// after another in each of 32 lanes, and sgdKernel runs the lanes side by
-// side (sgdkernel_amd64.s): with AVX-512 16 lanes per instruction, with
-// AVX2 8, the groups interleaved so that the processor overlaps their
-// dependency chains (each step of a vertex waits on the previous one), the
-// other points gathered from the snapshot. The portable kernel performs the
-// same float32 operations in the same order, without fused multiply-adds,
-// so every processor gives the same bits (TestSGDKernel). Which edges are
-// due is found without branches from an integer epoch per edge; negative
-// samples take two indices from each 64-bit random number. Renumbering the
+// Each goroutine turns the due edges and negative samples of its blocks of
+// vertices into sequences of steps (a load of the vertex's position, then
+// attractions and negative samples against point indices), filling 32
+// lanes one after another in runs of 256 steps; a vertex cut off at the
+// end of a run goes on in the same lane in the next run. sgdKernel runs the
+// lanes side by side (sgdkernel_amd64.s): with AVX-512 16 lanes per
+// instruction (with a loop for 2-d layouts that keeps both coordinates in
+// registers), with AVX2 8, the groups interleaved so that the processor
+// overlaps their dependency chains (each step of a vertex waits on the
+// previous one), the other points gathered from the snapshot. The portable
+// kernel performs the same float32 operations in the same order, without
+// fused multiply-adds, so every processor gives the same bits
+// (TestSGDKernel). Which edges are due is found from each edge's
+// epoch_of_next_sample, eight edges at a time with AVX-512; an edge keeps
+// 16 bytes of schedule, its sampling periods being recomputed from its
+// weight when it is due. Negative samples take two indices from each
+// 64-bit random number, drawn 16 at a time with AVX-512. Renumbering the
 // vertices so that graph neighbours sit close in memory was measured and
 // did not pay: at a million points the negative samples, uniform over all
 // points, make most of the memory traffic, and the gathers overlap it.
