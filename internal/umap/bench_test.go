@@ -19,12 +19,12 @@ func benchGraph(b testing.TB, n int) (*sparseGraph, float64) {
 		b.Fatal(err)
 	}
 	sigmas, rhos := smoothKNNDist(kg.Dists, n, 20, 20, 1, 0)
-	g := fuzzyUnion(membershipGraph(kg.Indices, kg.Dists, n, 20, sigmas, rhos), 1)
+	g := fuzzyUnion(membershipGraph(kg.Indices, kg.Dists, n, 20, sigmas, rhos, 2), 1, 2)
 	var wmax float32
 	for _, w := range g.weights {
 		wmax = max(wmax, w)
 	}
-	g = prune(g, float64(wmax)/200)
+	g = prune(g, float64(wmax)/200, 2)
 	var samples float64
 	for _, w := range g.weights {
 		samples += float64(w / wmax)

@@ -2,7 +2,8 @@ package umap
 
 import (
 	"math"
-	"sort"
+	"sync"
+	"sync/atomic"
 )
 
 // Constants of umap-learn's smooth_knn_dist (umap/umap_.py).
@@ -20,17 +21,13 @@ const (
 // Σ_{j≥1} exp(−max(0, d_ij − ρ_i)/σ_i) = log2(target), then floored at
 // 1e-3 times the mean distance of the row (ρ_i > 0) or of all rows.
 // Distances of +Inf mark missing neighbours. Rows are independent, so the
-// work is split over threads.
+// work is split over threads; the mean of all rows, a serial sum, is
+// computed only when some ρ_i is 0.
 func smoothKNNDist(dists []float32, n, k int, target, localConnectivity float64, threads int) (sigmas, rhos []float32) {
 	sigmas = make([]float32, n)
 	rhos = make([]float32, n)
 	goal := math.Log2(target)
-
-	var total float64
-	for _, d := range dists {
-		total += float64(d)
-	}
-	meanAll := total / float64(len(dists))
+	var needMeanAll atomic.Bool
 
 	parallelFor(threads, n, 256, func(lo, hi int) {
 		nonZero := make([]float32, 0, k)
@@ -97,13 +94,27 @@ func smoothKNNDist(dists []float32, n, k int, target, localConnectivity float64,
 				if floor := float32(minKDistScale * s / float64(k)); sigma < floor {
 					sigma = floor
 				}
-			} else if floor := float32(minKDistScale * meanAll); sigma < floor {
-				sigma = floor
+			} else {
+				needMeanAll.Store(true)
 			}
 			sigmas[i] = sigma
 			rhos[i] = rho
 		}
 	})
+	if needMeanAll.Load() {
+		// Summed in order on one thread, so that the floor does not
+		// depend on the number of threads.
+		var total float64
+		for _, d := range dists {
+			total += float64(d)
+		}
+		floor := float32(minKDistScale * total / float64(len(dists)))
+		for i, rho := range rhos {
+			if !(rho > 0) && sigmas[i] < floor {
+				sigmas[i] = floor
+			}
+		}
+	}
 	return sigmas, rhos
 }
 
@@ -124,86 +135,156 @@ func (g *sparseGraph) row(i int) ([]int32, []float32) {
 	return g.indices[a:b], g.weights[a:b]
 }
 
-// membershipGraph builds the directed fuzzy membership matrix of
-// umap-learn's compute_membership_strengths: w_ij = 0 for j = i,
-// 1 if d_ij − ρ_i ≤ 0 or σ_i = 0, exp(−(d_ij − ρ_i)/σ_i) otherwise. Zero
-// entries and neighbours with index −1 are left out, as eliminate_zeros does.
-func membershipGraph(indices []int32, dists []float32, n, k int, sigmas, rhos []float32) *sparseGraph {
-	g := &sparseGraph{n: n, indptr: make([]int, n+1)}
-	g.indices = make([]int32, 0, n*k)
-	g.weights = make([]float32, 0, n*k)
-	type entry struct {
-		j int32
-		w float32
-	}
-	buf := make([]entry, 0, k)
+// graphGrain is the number of rows in a block of the parallel graph
+// passes: large enough to amortise handing it out, small enough to balance
+// rows of uneven length.
+const graphGrain = 2048
+
+// compact turns per-row counts held in indptr[1:] into offsets (a prefix
+// sum; n additions, too few to be worth splitting), allocates indices and
+// weights of the total length, and copies row i's count[i] entries from
+// indices and weights at start[i] of the scratch arrays, on threads
+// goroutines.
+func compact(n int, indptr, start []int, indices []int32, weights []float32, threads int) *sparseGraph {
 	for i := range n {
-		buf = buf[:0]
-		for c := range k {
-			j := indices[i*k+c]
-			if j < 0 || int(j) == i {
-				continue
-			}
-			d := dists[i*k+c]
-			var w float32
-			switch {
-			case d-rhos[i] <= 0 || sigmas[i] == 0:
-				w = 1
-			default:
-				w = float32(math.Exp(-float64(d-rhos[i]) / float64(sigmas[i])))
-			}
-			if w != 0 {
-				buf = append(buf, entry{j, w})
-			}
-		}
-		sort.Slice(buf, func(a, b int) bool { return buf[a].j < buf[b].j })
-		for c, e := range buf {
-			if c > 0 && buf[c-1].j == e.j {
-				// Repeated neighbour (only from malformed graphs): scipy's
-				// COO would sum the duplicates.
-				g.weights[len(g.weights)-1] += e.w
-				continue
-			}
-			g.indices = append(g.indices, e.j)
-			g.weights = append(g.weights, e.w)
-		}
-		g.indptr[i+1] = len(g.indices)
+		indptr[i+1] += indptr[i]
 	}
+	g := &sparseGraph{n: n, indptr: indptr,
+		indices: make([]int32, indptr[n]), weights: make([]float32, indptr[n])}
+	parallelFor(threads, n, graphGrain, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			a, b := indptr[i], indptr[i+1]
+			copy(g.indices[a:b], indices[start[i]:])
+			copy(g.weights[a:b], weights[start[i]:])
+		}
+	})
 	return g
 }
 
-// transpose returns Aᵀ with sorted rows.
-func (g *sparseGraph) transpose() *sparseGraph {
-	t := &sparseGraph{n: g.n, indptr: make([]int, g.n+1),
-		indices: make([]int32, g.nnz()), weights: make([]float32, g.nnz())}
-	for _, j := range g.indices {
-		t.indptr[j+1]++
-	}
-	for i := range g.n {
-		t.indptr[i+1] += t.indptr[i]
-	}
-	next := append([]int(nil), t.indptr[:g.n]...)
-	for i := range g.n {
-		cols, ws := g.row(i)
-		for c, j := range cols {
-			p := next[j]
-			t.indices[p] = int32(i)
-			t.weights[p] = ws[c]
-			next[j]++
+// membershipGraph builds the directed fuzzy membership matrix of
+// umap-learn's compute_membership_strengths: w_ij = 0 for j = i,
+// 1 if d_ij − ρ_i ≤ 0 or σ_i = 0, exp(−(d_ij − ρ_i)/σ_i) otherwise. Zero
+// entries and neighbours with index −1 are left out, as eliminate_zeros does,
+// and a neighbour listed twice (only in malformed graphs) gets the sum of its
+// weights in the order listed, as scipy's COO format sums duplicates. Rows
+// are built on threads goroutines.
+func membershipGraph(indices []int32, dists []float32, n, k int, sigmas, rhos []float32, threads int) *sparseGraph {
+	cols := make([]int32, n*k)
+	ws := make([]float32, n*k)
+	indptr := make([]int, n+1)
+	start := make([]int, n)
+	parallelFor(threads, n, graphGrain, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			rc, rw := cols[i*k:i*k:(i+1)*k], ws[i*k:i*k:(i+1)*k]
+			for c := range k {
+				j := indices[i*k+c]
+				if j < 0 || int(j) == i {
+					continue
+				}
+				d := dists[i*k+c]
+				var w float32
+				switch {
+				case d-rhos[i] <= 0 || sigmas[i] == 0:
+					w = 1
+				default:
+					w = float32(math.Exp(-float64(d-rhos[i]) / float64(sigmas[i])))
+				}
+				if w == 0 {
+					continue
+				}
+				// Insertion sort by column, keeping duplicates in the
+				// order listed: rows are short (k − 1 entries).
+				p := len(rc)
+				rc, rw = append(rc, j), append(rw, w)
+				for p > 0 && rc[p-1] > j {
+					rc[p], rw[p] = rc[p-1], rw[p-1]
+					p--
+				}
+				rc[p], rw[p] = j, w
+			}
+			m := 0
+			for c, j := range rc {
+				if c > 0 && rc[m-1] == j {
+					rw[m-1] += rw[c]
+					continue
+				}
+				rc[m], rw[m] = j, rw[c]
+				m++
+			}
+			indptr[i+1], start[i] = m, i*k
 		}
+	})
+	return compact(n, indptr, start, cols, ws, threads)
+}
+
+// transpose returns Aᵀ with sorted rows, on threads goroutines: each of up
+// to threads bands of consecutive rows counts its entries per column, every
+// band then gets its own run of each column after the runs of the bands
+// above it, and the bands scatter their entries into their runs in row
+// order, so the result is that of a serial scatter.
+func (g *sparseGraph) transpose(threads int) *sparseGraph {
+	n := g.n
+	t := &sparseGraph{n: n, indptr: make([]int, n+1),
+		indices: make([]int32, g.nnz()), weights: make([]float32, g.nnz())}
+	bands := max(1, min(threads, g.nnz()/(16*graphGrain)))
+	// at[b*n+j] counts band b's entries in column j, then becomes their
+	// offset in the run of column j.
+	at := make([]int32, bands*n)
+	band := func(b int) (lo, hi int) { return b * n / bands, (b + 1) * n / bands }
+	parallelFor(bands, bands, 1, func(b0, b1 int) {
+		for b := b0; b < b1; b++ {
+			lo, hi := band(b)
+			count := at[b*n : (b+1)*n]
+			for _, j := range g.indices[g.indptr[lo]:g.indptr[hi]] {
+				count[j]++
+			}
+		}
+	})
+	parallelFor(threads, n, graphGrain, func(lo, hi int) {
+		for j := lo; j < hi; j++ {
+			var off int32
+			for b := range bands {
+				c := at[b*n+j]
+				at[b*n+j] = off
+				off += c
+			}
+			t.indptr[j+1] = int(off)
+		}
+	})
+	for j := range n {
+		t.indptr[j+1] += t.indptr[j]
 	}
+	parallelFor(bands, bands, 1, func(b0, b1 int) {
+		for b := b0; b < b1; b++ {
+			lo, hi := band(b)
+			next := at[b*n : (b+1)*n]
+			for i := lo; i < hi; i++ {
+				cols, ws := g.row(i)
+				for c, j := range cols {
+					p := t.indptr[j] + int(next[j])
+					t.indices[p] = int32(i)
+					t.weights[p] = ws[c]
+					next[j]++
+				}
+			}
+		}
+	})
 	return t
 }
 
 // fuzzyUnion combines the directed membership matrix A with its transpose as
 // umap-learn's fuzzy_simplicial_set does with the product t-norm:
 // r·(A + Aᵀ − A∘Aᵀ) + (1 − r)·A∘Aᵀ, r = setOpMixRatio, dropping zeros. The
-// result is symmetric bit for bit.
-func fuzzyUnion(a *sparseGraph, r float32) *sparseGraph {
-	t := a.transpose()
-	out := &sparseGraph{n: a.n, indptr: make([]int, a.n+1)}
-	out.indices = make([]int32, 0, 2*a.nnz())
-	out.weights = make([]float32, 0, 2*a.nnz())
+// result is symmetric bit for bit. Rows are merged on threads goroutines,
+// each into the room its two source rows leave in a scratch array, then
+// compacted.
+func fuzzyUnion(a *sparseGraph, r float32, threads int) *sparseGraph {
+	t := a.transpose(threads)
+	n := a.n
+	cols := make([]int32, 2*a.nnz())
+	ws := make([]float32, 2*a.nnz())
+	indptr := make([]int, n+1)
+	start := make([]int, n)
 	combine := func(x, y float32) float32 {
 		p := float32(x * y) // rounded here so that no fused multiply-add breaks symmetry
 		if r == 1 {
@@ -211,31 +292,87 @@ func fuzzyUnion(a *sparseGraph, r float32) *sparseGraph {
 		}
 		return r*(x+y-p) + (1-r)*p
 	}
-	for i := range a.n {
-		ac, aw := a.row(i)
-		tc, tw := t.row(i)
-		p, q := 0, 0
-		for p < len(ac) || q < len(tc) {
-			var j int32
-			var x, y float32
-			switch {
-			case q == len(tc) || (p < len(ac) && ac[p] < tc[q]):
-				j, x = ac[p], aw[p]
-				p++
-			case p == len(ac) || tc[q] < ac[p]:
-				j, y = tc[q], tw[q]
-				q++
-			default:
-				j, x, y = ac[p], aw[p], tw[q]
-				p++
-				q++
+	parallelFor(threads, n, graphGrain, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			ac, aw := a.row(i)
+			tc, tw := t.row(i)
+			s := a.indptr[i] + t.indptr[i]
+			m := s
+			p, q := 0, 0
+			for p < len(ac) || q < len(tc) {
+				var j int32
+				var x, y float32
+				switch {
+				case q == len(tc) || (p < len(ac) && ac[p] < tc[q]):
+					j, x = ac[p], aw[p]
+					p++
+				case p == len(ac) || tc[q] < ac[p]:
+					j, y = tc[q], tw[q]
+					q++
+				default:
+					j, x, y = ac[p], aw[p], tw[q]
+					p++
+					q++
+				}
+				if w := combine(x, y); w != 0 {
+					cols[m], ws[m] = j, w
+					m++
+				}
 			}
-			if w := combine(x, y); w != 0 {
-				out.indices = append(out.indices, j)
-				out.weights = append(out.weights, w)
+			indptr[i+1], start[i] = m-s, s
+		}
+	})
+	return compact(n, indptr, start, cols, ws, threads)
+}
+
+// prune returns g without the entries of weight below cut (umap-learn zeroes
+// weights below max/n_epochs before the layout), on threads goroutines.
+func prune(g *sparseGraph, cut float64, threads int) *sparseGraph {
+	n := g.n
+	out := &sparseGraph{n: n, indptr: make([]int, n+1)}
+	parallelFor(threads, n, graphGrain, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			m := 0
+			for _, w := range g.weights[g.indptr[i]:g.indptr[i+1]] {
+				if float64(w) >= cut {
+					m++
+				}
+			}
+			out.indptr[i+1] = m
+		}
+	})
+	for i := range n {
+		out.indptr[i+1] += out.indptr[i]
+	}
+	out.indices = make([]int32, out.indptr[n])
+	out.weights = make([]float32, out.indptr[n])
+	parallelFor(threads, n, graphGrain, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			m := out.indptr[i]
+			cols, ws := g.row(i)
+			for c, w := range ws {
+				if float64(w) >= cut {
+					out.indices[m], out.weights[m] = cols[c], w
+					m++
+				}
 			}
 		}
-		out.indptr[i+1] = len(out.indices)
-	}
+	})
 	return out
+}
+
+// maxWeight returns the largest weight of g, on threads goroutines.
+func maxWeight(g *sparseGraph, threads int) float32 {
+	var mu sync.Mutex
+	var wmax float32
+	parallelFor(threads, len(g.weights), 16*graphGrain, func(lo, hi int) {
+		var m float32
+		for _, w := range g.weights[lo:hi] {
+			m = max(m, w)
+		}
+		mu.Lock()
+		wmax = max(wmax, m)
+		mu.Unlock()
+	})
+	return wmax
 }

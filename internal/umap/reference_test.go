@@ -51,7 +51,7 @@ func TestFuzzyGraph(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			indices, dists, n, k := knnFixture(t, tc.prefix)
 			sigmas, rhos := smoothKNNDist(dists, n, k, float64(k), tc.localConnectivity, 2)
-			g := fuzzyUnion(membershipGraph(indices, dists, n, k, sigmas, rhos), tc.setOpMix)
+			g := fuzzyUnion(membershipGraph(indices, dists, n, k, sigmas, rhos, 2), tc.setOpMix, 2)
 			want := readCSV(t, tc.prefix+"_graph.csv")
 			if g.nnz() != len(want) {
 				t.Fatalf("fuzzy graph has %d entries, want %d", g.nnz(), len(want))
@@ -75,7 +75,7 @@ func TestFuzzyGraph(t *testing.T) {
 				}
 			}
 			// Bit-exact symmetry.
-			tr := g.transpose()
+			tr := g.transpose(2)
 			for e := range g.weights {
 				if g.indices[e] != tr.indices[e] || g.weights[e] != tr.weights[e] {
 					t.Fatalf("fuzzy graph is not symmetric at entry %d", e)
@@ -90,12 +90,12 @@ func TestFuzzyGraph(t *testing.T) {
 func fixtureGraph(t *testing.T, prefix string, lc float64, mix float32) *sparseGraph {
 	indices, dists, n, k := knnFixture(t, prefix)
 	sigmas, rhos := smoothKNNDist(dists, n, k, float64(k), lc, 2)
-	g := fuzzyUnion(membershipGraph(indices, dists, n, k, sigmas, rhos), mix)
+	g := fuzzyUnion(membershipGraph(indices, dists, n, k, sigmas, rhos, 2), mix, 2)
 	var wmax float32
 	for _, w := range g.weights {
 		wmax = max(wmax, w)
 	}
-	return prune(g, float64(wmax)/500)
+	return prune(g, float64(wmax)/500, 2)
 }
 
 // axisCorrelation returns |Pearson correlation| between column d of two

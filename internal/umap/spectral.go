@@ -20,14 +20,6 @@ const (
 	spectralMaxRestarts = 300
 )
 
-// components labels the connected components of the symmetric graph g,
-// numbering them in order of their smallest vertex, and returns the labels
-// and the number of components.
-func components(g *sparseGraph) ([]int32, int) {
-	_, labels, nc := g.bfs()
-	return labels, nc
-}
-
 // bfs visits g breadth-first from vertex 0, neighbours in column order, then
 // from the smallest vertex not yet seen, and so on. It returns the vertices
 // in the order visited and the component labels as components does.
@@ -77,6 +69,11 @@ type spectralInput struct {
 // initial layout; ok stays true.
 func spectralLayout(ctx context.Context, g *sparseGraph, dim int, in spectralInput, rng *rand.Rand, threads int) ([]float64, bool, error) {
 	order, labels, nc := g.bfs()
+	return spectralLayoutBFS(ctx, g, order, labels, nc, dim, in, rng, threads)
+}
+
+// spectralLayoutBFS is spectralLayout given the result of g.bfs().
+func spectralLayoutBFS(ctx context.Context, g *sparseGraph, order, labels []int32, nc, dim int, in spectralInput, rng *rand.Rand, threads int) ([]float64, bool, error) {
 	if nc > 1 {
 		return multiComponentLayout(ctx, g, labels, nc, dim, in, rng, threads)
 	}

@@ -36,7 +36,7 @@ func clusteredGraph(t testing.TB, n, clusters int, seed uint64) *sparseGraph {
 		t.Fatal(err)
 	}
 	sigmas, rhos := smoothKNNDist(kg.Dists, n, k, k, 1, 1)
-	g := fuzzyUnion(membershipGraph(kg.Indices, kg.Dists, n, k, sigmas, rhos), 1)
+	g := fuzzyUnion(membershipGraph(kg.Indices, kg.Dists, n, k, sigmas, rhos, 2), 1, 2)
 	if _, nc := components(g); nc != 1 {
 		t.Fatalf("clusteredGraph(%d, %d, %d) has %d components, want 1", n, clusters, seed, nc)
 	}

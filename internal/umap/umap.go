@@ -295,31 +295,11 @@ func FitGraph(ctx context.Context, g *knn.Graph, opts Options) (*Result, error) 
 }
 
 func fit(ctx context.Context, kg *knn.Graph, k int, p params, in spectralInput, opts *Options) (*Result, error) {
-	n := kg.N
 	opts.progress("graph", 0, 1)
-	indices := make([]int32, n*k)
-	dists := make([]float32, n*k)
-	cosine := opts.Metric == knn.Cosine
-	for i := range n {
-		idx, ds := kg.Row(i)
-		for c := range k {
-			j, d := idx[c], ds[c]
-			if int(j) >= n || j < -1 {
-				return nil, fmt.Errorf("umap: neighbour %d of point %d is %d, outside [0, %d)", c, i, j, n)
-			}
-			if d < 0 || math.IsNaN(float64(d)) {
-				return nil, fmt.Errorf("umap: distance %g from point %d to neighbour %d; distances must be non-negative", d, i, j)
-			}
-			if j < 0 || (cosine && d >= 2) {
-				// Missing, or disconnected (umap-learn's disconnection
-				// distance for cosine).
-				j, d = -1, float32(math.Inf(1))
-			}
-			indices[i*k+c], dists[i*k+c] = j, d
-		}
+	graph, err := fuzzyGraph(kg, k, p, opts.Metric == knn.Cosine)
+	if err != nil {
+		return nil, err
 	}
-	sigmas, rhos := smoothKNNDist(dists, n, k, float64(p.nNeighbors), p.localConnectivity, p.threads)
-	graph := fuzzyUnion(membershipGraph(indices, dists, n, k, sigmas, rhos), p.setOpMix)
 	opts.progress("graph", 1, 1)
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -330,6 +310,48 @@ func fit(ctx context.Context, kg *knn.Graph, k int, p params, in spectralInput, 
 	}
 	res.NNeighbors = k
 	return res, nil
+}
+
+// fuzzyGraph returns the fuzzy simplicial set of the first k columns of
+// the kNN graph kg, as umap-learn's fuzzy_simplicial_set: smooth_knn_dist,
+// the membership strengths, and their fuzzy union, all on p.threads
+// goroutines. Under cosine, neighbours at distance ≥ 2 are disconnected.
+func fuzzyGraph(kg *knn.Graph, k int, p params, cosine bool) (*sparseGraph, error) {
+	n := kg.N
+	indices := make([]int32, n*k)
+	dists := make([]float32, n*k)
+	// Each block of rows keeps its first error; the first block's with one
+	// is the error of a serial scan.
+	errs := make([]error, (n+graphGrain-1)/graphGrain)
+	parallelFor(p.threads, n, graphGrain, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			idx, ds := kg.Row(i)
+			for c := range k {
+				j, d := idx[c], ds[c]
+				if int(j) >= n || j < -1 {
+					errs[lo/graphGrain] = fmt.Errorf("umap: neighbour %d of point %d is %d, outside [0, %d)", c, i, j, n)
+					return
+				}
+				if d < 0 || math.IsNaN(float64(d)) {
+					errs[lo/graphGrain] = fmt.Errorf("umap: distance %g from point %d to neighbour %d; distances must be non-negative", d, i, j)
+					return
+				}
+				if j < 0 || (cosine && d >= 2) {
+					// Missing, or disconnected (umap-learn's disconnection
+					// distance for cosine).
+					j, d = -1, float32(math.Inf(1))
+				}
+				indices[i*k+c], dists[i*k+c] = j, d
+			}
+		}
+	})
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
+	}
+	sigmas, rhos := smoothKNNDist(dists, n, k, float64(p.nNeighbors), p.localConnectivity, p.threads)
+	return fuzzyUnion(membershipGraph(indices, dists, n, k, sigmas, rhos, p.threads), p.setOpMix, p.threads), nil
 }
 
 // embed is umap-learn's simplicial_set_embedding for Euclidean output.
@@ -344,15 +366,12 @@ func embed(ctx context.Context, graph *sparseGraph, p params, in spectralInput, 
 	if nEpochs == 0 {
 		nEpochs = defaultEpochs
 	}
-	var wmax float32
-	for _, w := range graph.weights {
-		wmax = max(wmax, w)
-	}
+	wmax := maxWeight(graph, p.threads)
 	cut := float64(wmax) / float64(nEpochs)
 	if nEpochs <= 10 {
 		cut = float64(wmax) / float64(defaultEpochs)
 	}
-	pruned := prune(graph, cut)
+	pruned := prune(graph, cut, p.threads)
 
 	if n*dim >= maxPoints {
 		return nil, fmt.Errorf("umap: %d points × %d components; the layout holds at most 2³⁰ coordinates", n, dim)
@@ -360,7 +379,8 @@ func embed(ctx context.Context, graph *sparseGraph, p params, in spectralInput, 
 	opts.progress("init", 0, 1)
 	rng := rand.New(rand.NewPCG(uint64(p.seed), 0x756d6170)) // "umap"
 	res := &Result{N: n, Dim: dim, A: a, B: b, NEpochs: nEpochs, Edges: pruned.nnz()}
-	_, res.Components = components(pruned)
+	order, labels, nc := pruned.bfs()
+	res.Components = nc
 	y := make([]float32, n*dim)
 	if p.init == InitRandom {
 		res.Init = "random"
@@ -368,7 +388,7 @@ func embed(ctx context.Context, graph *sparseGraph, p params, in spectralInput, 
 			y[i] = float32(-10 + 20*rng.Float64())
 		}
 	} else {
-		start, ok, err := spectralLayout(ctx, pruned, dim, in, rng, p.threads)
+		start, ok, err := spectralLayoutBFS(ctx, pruned, order, labels, nc, dim, in, rng, p.threads)
 		if err != nil {
 			return nil, err
 		}
@@ -413,23 +433,4 @@ func embed(ctx context.Context, graph *sparseGraph, p params, in spectralInput, 
 	}
 	res.Embedding = y
 	return res, nil
-}
-
-// prune returns g without the entries of weight below cut (umap-learn zeroes
-// weights below max/n_epochs before the layout).
-func prune(g *sparseGraph, cut float64) *sparseGraph {
-	out := &sparseGraph{n: g.n, indptr: make([]int, g.n+1)}
-	out.indices = make([]int32, 0, g.nnz())
-	out.weights = make([]float32, 0, g.nnz())
-	for i := range g.n {
-		cols, ws := g.row(i)
-		for c, w := range ws {
-			if float64(w) >= cut {
-				out.indices = append(out.indices, cols[c])
-				out.weights = append(out.weights, w)
-			}
-		}
-		out.indptr[i+1] = len(out.indices)
-	}
-	return out
 }
