@@ -285,54 +285,71 @@ func (g *sparseGraph) transpose(threads int) *sparseGraph {
 // fuzzyUnion combines the directed membership matrix A with its transpose as
 // umap-learn's fuzzy_simplicial_set does with the product t-norm:
 // r·(A + Aᵀ − A∘Aᵀ) + (1 − r)·A∘Aᵀ, r = setOpMixRatio, dropping zeros. The
-// result is symmetric bit for bit. Rows are merged on threads goroutines,
-// each into the room its two source rows leave in a scratch array, then
-// compacted.
+// result is symmetric bit for bit. Rows are merged on threads goroutines
+// twice, to count the entries and then to write them in place: a merge
+// costs less than the scratch arrays and the copy that one pass would need.
 func fuzzyUnion(a *sparseGraph, r float32, threads int) *sparseGraph {
 	t := a.transpose(threads)
 	n := a.n
-	cols := make([]int32, 2*a.nnz())
-	ws := make([]float32, 2*a.nnz())
-	indptr := make([]int, n+1)
-	start := make([]int, n)
-	combine := func(x, y float32) float32 {
-		p := float32(x * y) // rounded here so that no fused multiply-add breaks symmetry
-		if r == 1 {
-			return x + y - p
-		}
-		return r*(x+y-p) + (1-r)*p
-	}
+	out := &sparseGraph{n: n, indptr: make([]int, n+1)}
 	parallelFor(threads, n, graphGrain, func(lo, hi int) {
 		for i := lo; i < hi; i++ {
 			ac, aw := a.row(i)
 			tc, tw := t.row(i)
-			s := a.indptr[i] + t.indptr[i]
-			m := s
-			p, q := 0, 0
-			for p < len(ac) || q < len(tc) {
-				var j int32
-				var x, y float32
-				switch {
-				case q == len(tc) || (p < len(ac) && ac[p] < tc[q]):
-					j, x = ac[p], aw[p]
-					p++
-				case p == len(ac) || tc[q] < ac[p]:
-					j, y = tc[q], tw[q]
-					q++
-				default:
-					j, x, y = ac[p], aw[p], tw[q]
-					p++
-					q++
-				}
-				if w := combine(x, y); w != 0 {
-					cols[m], ws[m] = j, w
-					m++
-				}
-			}
-			indptr[i+1], start[i] = m-s, s
+			out.indptr[i+1] = unionRow(ac, aw, tc, tw, r, nil, nil)
 		}
 	})
-	return compact(n, indptr, start, cols, ws, threads)
+	for i := range n {
+		out.indptr[i+1] += out.indptr[i]
+	}
+	out.indices = make([]int32, out.indptr[n])
+	out.weights = make([]float32, out.indptr[n])
+	parallelFor(threads, n, graphGrain, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			ac, aw := a.row(i)
+			tc, tw := t.row(i)
+			p, q := out.indptr[i], out.indptr[i+1]
+			unionRow(ac, aw, tc, tw, r, out.indices[p:q], out.weights[p:q])
+		}
+	})
+	return out
+}
+
+// unionRow merges a row of A (columns ac, weights aw) with the same row of
+// Aᵀ (tc, tw) as fuzzyUnion does, writes the non-zero entries to cols and
+// ws unless cols is nil, and returns their number.
+func unionRow(ac []int32, aw []float32, tc []int32, tw []float32, r float32, cols []int32, ws []float32) int {
+	m := 0
+	p, q := 0, 0
+	for p < len(ac) || q < len(tc) {
+		var j int32
+		var x, y float32
+		switch {
+		case q == len(tc) || (p < len(ac) && ac[p] < tc[q]):
+			j, x = ac[p], aw[p]
+			p++
+		case p == len(ac) || tc[q] < ac[p]:
+			j, y = tc[q], tw[q]
+			q++
+		default:
+			j, x, y = ac[p], aw[p], tw[q]
+			p++
+			q++
+		}
+		xy := float32(x * y) // rounded here so that no fused multiply-add breaks symmetry
+		w := x + y - xy
+		if r != 1 {
+			w = r*w + (1-r)*xy
+		}
+		if w == 0 {
+			continue
+		}
+		if cols != nil {
+			cols[m], ws[m] = j, w
+		}
+		m++
+	}
+	return m
 }
 
 // prune returns g without the entries of weight below cut (umap-learn zeroes
