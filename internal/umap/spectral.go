@@ -97,14 +97,16 @@ func connectedLayout(ctx context.Context, g *sparseGraph, order []int32, dim int
 		return uniformLayout(n, dim, -10, 10, rng), false, nil
 	}
 	sqrtDeg := make([]float64, n)
-	for i := range n {
-		_, ws := g.row(i)
-		var s float64
-		for _, w := range ws {
-			s += float64(w)
+	parallelFor(threads, n, blockRows, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			_, ws := g.row(i)
+			var s float64
+			for _, w := range ws {
+				s += float64(w)
+			}
+			sqrtDeg[i] = math.Sqrt(s)
 		}
-		sqrtDeg[i] = math.Sqrt(s)
-	}
+	})
 	out := make([]float64, n*dim)
 	if n <= denseSpectralMax {
 		dense := make([]float64, n*n)
