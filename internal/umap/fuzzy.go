@@ -150,39 +150,18 @@ func (g *sparseGraph) row(i int) ([]int32, []float32) {
 // rows of uneven length.
 const graphGrain = 2048
 
-// compact turns per-row counts held in indptr[1:] into offsets (a prefix
-// sum; n additions, too few to be worth splitting), allocates indices and
-// weights of the total length, and copies row i's count[i] entries from
-// indices and weights at start[i] of the scratch arrays, on threads
-// goroutines.
-func compact(n int, indptr, start []int, indices []int32, weights []float32, threads int) *sparseGraph {
-	for i := range n {
-		indptr[i+1] += indptr[i]
-	}
-	g := &sparseGraph{n: n, indptr: indptr,
-		indices: make([]int32, indptr[n]), weights: make([]float32, indptr[n])}
-	parallelFor(threads, n, graphGrain, func(lo, hi int) {
-		for i := lo; i < hi; i++ {
-			a, b := indptr[i], indptr[i+1]
-			copy(g.indices[a:b], indices[start[i]:])
-			copy(g.weights[a:b], weights[start[i]:])
-		}
-	})
-	return g
-}
-
 // membershipGraph builds the directed fuzzy membership matrix of
 // umap-learn's compute_membership_strengths: w_ij = 0 for j = i,
 // 1 if d_ij − ρ_i ≤ 0 or σ_i = 0, exp(−(d_ij − ρ_i)/σ_i) otherwise. Zero
 // entries and neighbours with index −1 are left out, as eliminate_zeros does,
 // and a neighbour listed twice (only in malformed graphs) gets the sum of its
 // weights in the order listed, as scipy's COO format sums duplicates. Rows
-// are built on threads goroutines.
+// are built on threads goroutines, each at i·k in scratch arrays, then
+// copied side by side.
 func membershipGraph(indices []int32, dists []float32, n, k int, sigmas, rhos []float32, threads int) *sparseGraph {
 	cols := make([]int32, n*k)
 	ws := make([]float32, n*k)
-	indptr := make([]int, n+1)
-	start := make([]int, n)
+	g := &sparseGraph{n: n, indptr: make([]int, n+1)}
 	parallelFor(threads, n, graphGrain, func(lo, hi int) {
 		for i := lo; i < hi; i++ {
 			rc, rw := cols[i*k:i*k:(i+1)*k], ws[i*k:i*k:(i+1)*k]
@@ -221,10 +200,22 @@ func membershipGraph(indices []int32, dists []float32, n, k int, sigmas, rhos []
 				rc[m], rw[m] = j, rw[c]
 				m++
 			}
-			indptr[i+1], start[i] = m, i*k
+			g.indptr[i+1] = m
 		}
 	})
-	return compact(n, indptr, start, cols, ws, threads)
+	for i := range n {
+		g.indptr[i+1] += g.indptr[i]
+	}
+	g.indices = make([]int32, g.indptr[n])
+	g.weights = make([]float32, g.indptr[n])
+	parallelFor(threads, n, graphGrain, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			a, b := g.indptr[i], g.indptr[i+1]
+			copy(g.indices[a:b], cols[i*k:])
+			copy(g.weights[a:b], ws[i*k:])
+		}
+	})
+	return g
 }
 
 // transpose returns Aᵀ with sorted rows, on threads goroutines: each of up
