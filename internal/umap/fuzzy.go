@@ -227,7 +227,9 @@ func (g *sparseGraph) transpose(threads int) *sparseGraph {
 	n := g.n
 	t := &sparseGraph{n: n, indptr: make([]int, n+1),
 		indices: make([]int32, g.nnz()), weights: make([]float32, g.nnz())}
-	bands := max(1, min(threads, g.nnz()/(16*graphGrain)))
+	// Bands of at least 16 blocks' worth of entries, and no more bands than
+	// entries per row, so that at takes at most 4 bytes an entry.
+	bands := max(1, min(threads, g.nnz()/(16*graphGrain), g.nnz()/max(1, n)))
 	// at[b*n+j] counts band b's entries in column j, then becomes their
 	// offset in the run of column j.
 	at := make([]int32, bands*n)
