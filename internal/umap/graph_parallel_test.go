@@ -23,8 +23,10 @@ func components(g *sparseGraph) ([]int32, int) {
 }
 
 // The serial reference versions below are the graph builders as they were
-// before they ran on several threads; the parallel ones must give the same
-// bits.
+// before they ran on several threads, except that a membership row is
+// sorted stably (a neighbour listed three or more times had its weights
+// summed in an order the unstable sort left unspecified); the parallel
+// versions must give the same bits.
 
 func serialSmoothKNNDist(dists []float32, n, k int, target, localConnectivity float64) (sigmas, rhos []float32) {
 	sigmas = make([]float32, n)
