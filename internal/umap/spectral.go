@@ -22,7 +22,8 @@ const (
 
 // bfs visits g breadth-first from vertex 0, neighbours in column order, then
 // from the smallest vertex not yet seen, and so on. It returns the vertices
-// in the order visited and the component labels as components does.
+// in the order visited, each vertex's connected component (numbered in order
+// of their smallest vertex) and the number of components.
 func (g *sparseGraph) bfs() (order, labels []int32, nc int) {
 	order = make([]int32, 0, g.n)
 	labels = make([]int32, g.n)
