@@ -17,7 +17,7 @@ import (
 // outside [1, n], non-finite values, or all-zero rows under Cosine.
 func Build(ctx context.Context, data []float32, n, dim, k int, opts Options) (*Graph, error) {
 	p := opts.resolve(n, k)
-	s, err := prepare(data, n, dim, k, opts.Metric, p.threads)
+	s, err := prepare(ctx, data, n, dim, k, opts.Metric, p.threads)
 	if err != nil {
 		return nil, err
 	}
@@ -66,7 +66,7 @@ func Build(ctx context.Context, data []float32, n, dim, k int, opts Options) (*G
 // row is not specified (Exact takes the lowest indices).
 func Descent(ctx context.Context, data []float32, n, dim, k int, opts Options) (*Graph, error) {
 	p := opts.resolve(n, k)
-	s, err := prepare(data, n, dim, k, opts.Metric, p.threads)
+	s, err := prepare(ctx, data, n, dim, k, opts.Metric, p.threads)
 	if err != nil {
 		return nil, err
 	}

@@ -25,7 +25,7 @@ import (
 // values, or all-zero rows under Cosine.
 func Exact(ctx context.Context, data []float32, n, dim, k int, opts Options) (*Graph, error) {
 	p := opts.resolve(n, k)
-	s, err := prepare(data, n, dim, k, opts.Metric, p.threads)
+	s, err := prepare(ctx, data, n, dim, k, opts.Metric, p.threads)
 	if err != nil {
 		return nil, err
 	}

@@ -95,7 +95,7 @@ func TestForestMatchesRecursion(t *testing.T) {
 	seeds := []uint64{12345, 1, 99, 7}
 	for _, m := range []Metric{Euclidean, Cosine} {
 		for _, data := range [][]float32{clustered(7, n, dim, 10, 0.5), randomData(8, n, dim)} {
-			s, err := prepare(data, n, dim, 1, m, 2)
+			s, err := prepare(context.Background(), data, n, dim, 1, m, 2)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -123,7 +123,7 @@ func TestTreeLeaves(t *testing.T) {
 	const n, dim, leafSize = 20000, 4, 50
 	data := clustered(7, n, dim, 10, 0.5)
 	for _, m := range []Metric{Euclidean, Cosine} {
-		s, err := prepare(data, n, dim, 1, m, 2)
+		s, err := prepare(context.Background(), data, n, dim, 1, m, 2)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -162,7 +162,7 @@ func TestTreeDuplicates(t *testing.T) {
 	for i := range data {
 		data[i] = 1
 	}
-	s, err := prepare(data, n, dim, 1, Cosine, 2)
+	s, err := prepare(context.Background(), data, n, dim, 1, Cosine, 2)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -184,7 +184,7 @@ func TestTreeDuplicates(t *testing.T) {
 // 256 dimensions (leaf size 20, as for k = 20) on one goroutine.
 func BenchmarkForest(b *testing.B) {
 	const n, dim = 20000, 256
-	s, err := prepare(clustered(3, n, dim, 30, 0.4), n, dim, 1, Cosine, 2)
+	s, err := prepare(context.Background(), clustered(3, n, dim, 30, 0.4), n, dim, 1, Cosine, 2)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -204,7 +204,7 @@ func TestForestLeafDistances(t *testing.T) {
 	defer func(v int) { finishBytes = v }(finishBytes)
 	finishBytes = 16 << 10 // nodes of ≤ 170 points depth first
 	for _, m := range []Metric{Euclidean, Cosine} {
-		s, err := prepare(clustered(9, n, dim, 10, 0.5), n, dim, 1, m, 2)
+		s, err := prepare(context.Background(), clustered(9, n, dim, 10, 0.5), n, dim, 1, m, 2)
 		if err != nil {
 			t.Fatal(err)
 		}

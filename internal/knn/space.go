@@ -82,7 +82,7 @@ func (s *space) final(d float32) float32 {
 // threads goroutines, a row at a time: one copy of the whole matrix would be
 // a long call the garbage collector cannot interrupt, and its collections
 // would wait, spinning, until the copy ends.
-func prepare(data []float32, n, dim, k int, m Metric, threads int) (*space, error) {
+func prepare(ctx context.Context, data []float32, n, dim, k int, m Metric, threads int) (*space, error) {
 	if n < 0 || dim < 1 || len(data) != n*dim {
 		panic(fmt.Sprintf("knn: data of length %d is not n×dim = %d×%d", len(data), n, dim))
 	}
@@ -108,7 +108,7 @@ func prepare(data []float32, n, dim, k int, m Metric, threads int) (*space, erro
 	// Per task: the first non-finite value (an index into data) and the
 	// first all-zero row with the number of such rows, −1 if none.
 	bad, zero, zeros := make([]int, nTasks), make([]int, nTasks), make([]int, nTasks)
-	parallelFor(context.Background(), max(1, threads), nTasks, func(c int) {
+	err := parallelFor(ctx, max(1, threads), nTasks, func(c int) {
 		bad[c], zero[c] = -1, -1
 		for i := c * rows; i < min(n, (c+1)*rows); i++ {
 			src := data[i*dim : (i+1)*dim]
@@ -122,22 +122,19 @@ func prepare(data []float32, n, dim, k int, m Metric, threads int) (*space, erro
 				continue
 			}
 			dst := s.row(int32(i))
-			nrm := float64(vec.Norm(src))
-			if nrm == 0 {
+			if !vec.NormalizeRow(dst, src) {
 				if zeros[c] == 0 {
 					zero[c] = i
 				}
 				zeros[c]++
 				continue
 			}
-			// As vec.NormalizeRows, bit for bit.
-			inv := 1 / nrm
-			for j, v := range src {
-				dst[j] = float32(float64(v) * inv)
-			}
 			s.sq[i] = float64(vec.Dot(dst, dst))
 		}
 	})
+	if err != nil {
+		return nil, err
+	}
 	for c := range nTasks {
 		if i := bad[c]; i >= 0 {
 			return nil, fmt.Errorf("row %d, column %d is %v; vectors must be finite", i/dim, i%dim, data[i])

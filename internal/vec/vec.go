@@ -77,17 +77,30 @@ func NormalizeRows(data []float32, dim int) []int {
 	var zero []int
 	for i := 0; i*dim < len(data); i++ {
 		row := data[i*dim : (i+1)*dim]
-		nrm := float64(Norm(row))
-		if nrm == 0 {
+		if !NormalizeRow(row, row) {
 			zero = append(zero, i)
-			continue
-		}
-		inv := 1 / nrm
-		for j, v := range row {
-			row[j] = float32(float64(v) * inv)
 		}
 	}
 	return zero
+}
+
+// NormalizeRow sets dst to src scaled to unit Euclidean norm, exactly as
+// NormalizeRows scales a row, and reports true; for an all-zero src it
+// leaves dst alone and reports false. dst may be src. It panics if
+// len(dst) != len(src).
+func NormalizeRow(dst, src []float32) bool {
+	if len(dst) != len(src) {
+		panic("vec: NormalizeRow into a row of another length")
+	}
+	nrm := float64(Norm(src))
+	if nrm == 0 {
+		return false
+	}
+	inv := 1 / nrm
+	for j, v := range src {
+		dst[j] = float32(float64(v) * inv)
+	}
+	return true
 }
 
 // dotNaive and sqL2Naive are the reference loops the kernels are tested and

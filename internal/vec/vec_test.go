@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 )
 
@@ -204,4 +205,30 @@ func TestBatch(t *testing.T) {
 		}
 	}()
 	DotBatch(make([]float32, 3), make([]float32, 2), make([]float32, 5))
+}
+
+func TestNormalizeRow(t *testing.T) {
+	src := []float32{3, 0, -4, 1e-3}
+	want := append([]float32(nil), src...)
+	NormalizeRows(want, len(want))
+	dst := make([]float32, len(src))
+	if !NormalizeRow(dst, src) {
+		t.Fatalf("NormalizeRow(%v) = false, want true", src)
+	}
+	if !slices.Equal(dst, want) {
+		t.Errorf("NormalizeRow(%v) = %v, want NormalizeRows' %v", src, dst, want)
+	}
+	if src[0] != 3 {
+		t.Errorf("NormalizeRow changed its source: %v", src)
+	}
+	zero, out := make([]float32, 3), []float32{7, 7, 7}
+	if NormalizeRow(out, zero) || !slices.Equal(out, []float32{7, 7, 7}) {
+		t.Errorf("NormalizeRow(zeros) = true or wrote %v, want false and dst untouched", out)
+	}
+	defer func() {
+		if recover() == nil {
+			t.Error("NormalizeRow into a shorter row did not panic")
+		}
+	}()
+	NormalizeRow(make([]float32, 2), src)
 }
