@@ -420,7 +420,7 @@ func (g *nnd) iterate(ctx context.Context) error {
 			nChunks := (b1 - b0 + joinChunk - 1) / joinChunk
 			g.u.reset(nChunks)
 			err := parallelFor(ctx, g.p.threads, nChunks, func(c int) {
-				js := joinScratch{qs: make([]int32, 0, 2*mc), ids: make([]uint64, 0, 2*mc*g.leaves.words)}
+				js := joinScratch{cand: make([]int32, 0, 2*mc), ids: make([]uint64, 0, 2*mc*g.leaves.words), qs: make([]int32, 0, 2*mc)}
 				for _, v := range g.order[b0+c*joinChunk : min(b1, b0+(c+1)*joinChunk)] {
 					g.join(c, cs.newC[int(v)*mc:(int(v)+1)*mc], cs.oldC[int(v)*mc:(int(v)+1)*mc], &js)
 				}
@@ -444,8 +444,9 @@ func (g *nnd) iterate(ctx context.Context) error {
 
 // joinScratch is a local-join task's working memory.
 type joinScratch struct {
-	qs  []int32
-	ids []uint64 // the candidates' leaf records, new ones then old ones
+	cand []int32  // the candidates, new ones then old ones
+	ids  []uint64 // their leaf records, in the same order
+	qs   []int32
 }
 
 // join compares one point's candidate pairs (new×new and new×old) and emits
@@ -458,32 +459,23 @@ func (g *nnd) join(chunk int, newC, oldC []int32, js *joinScratch) {
 	all := g.leaves.valid
 	w := g.leaves.words
 	nNew := index(newC, -1)
-	nAll := nNew + index(oldC, -1)
-	if cap(js.ids) < nAll*w {
-		js.ids = make([]uint64, nAll*w)
+	cand := append(append(js.cand[:0], newC[:nNew]...), oldC[:index(oldC, -1)]...)
+	js.cand = cand
+	if cap(js.ids) < len(cand)*w {
+		js.ids = make([]uint64, len(cand)*w)
 	}
-	ids := js.ids[:nAll*w]
-	for i := range nAll {
-		c := oldC[max(0, i-nNew)]
-		if i < nNew {
-			c = newC[i]
-		}
+	ids := js.ids[:len(cand)*w]
+	for i, c := range cand {
 		// Word by word: a record is a few words, too short for copy.
 		for j, x := range g.leaves.of(c) {
 			ids[i*w+j] = x
 		}
 	}
-	for a, p := range newC[:nNew] {
+	for a, p := range cand[:nNew] {
 		qs := js.qs[:0]
 		pid := ids[a*w : (a+1)*w]
-		for b := a + 1; b < nAll; b++ {
-			var q int32
-			if b < nNew {
-				q = newC[b]
-			} else {
-				q = oldC[b-nNew]
-			}
-			if q != p && !sharedLeaf(pid, ids[b*w:(b+1)*w], all) {
+		for b := a + 1; b < len(cand); b++ {
+			if q := cand[b]; q != p && !sharedLeaf(pid, ids[b*w:(b+1)*w], all) {
 				qs = append(qs, q)
 			}
 		}
