@@ -91,9 +91,3 @@ func (o *Options) resolve(n, k int) params {
 	}
 	return p
 }
-
-func (o *Options) progress(phase string, done, total int) {
-	if o.Progress != nil {
-		o.Progress(phase, done, total)
-	}
-}
