@@ -204,10 +204,7 @@ func readNPYData(r io.Reader, dst []float32, h npyHeader) error {
 
 // nativeLittleEndian is whether this machine stores a float32 as
 // little-endian .npy data does.
-var nativeLittleEndian = func() bool {
-	x := uint16(1)
-	return *(*byte)(unsafe.Pointer(&x)) == 1
-}()
+var nativeLittleEndian = binary.NativeEndian.Uint16([]byte{1, 0}) == 1
 
 // parseNPYHeader parses the dict literal of a .npy header, e.g.
 // {'descr': '<f4', 'fortran_order': False, 'shape': (3, 4), }
