@@ -55,73 +55,59 @@ func TestLeafIDsShared(t *testing.T) {
 	}
 }
 
-func TestSkipRepeatsKeepsGraph(t *testing.T) {
-	// Skipping the pairs that shared a leaf must give the very same graph
-	// as comparing them again.
+// descentKeepsGraph builds the graph of random data under both metrics as
+// the code stands and again with alter applied (it returns what undoes it),
+// and fails if the two graphs differ in any bit.
+func descentKeepsGraph(t *testing.T, seed uint64, opts Options, alter func() (undo func()), what string) {
+	t.Helper()
 	const n, dim, k = 5000, 12, 10
-	data := randomData(11, n, dim)
+	data := randomData(seed, n, dim)
 	for _, m := range []Metric{Euclidean, Cosine} {
-		opts := Options{Metric: m, Seed: 4, Threads: 3, NTrees: 4, NIters: 2, LeafSize: 30}
-		skipRepeats = false
+		opts.Metric = m
 		want, err := Descent(context.Background(), data, n, dim, k, opts)
-		skipRepeats = true
 		if err != nil {
 			t.Fatal(err)
 		}
+		undo := alter()
 		got, err := Descent(context.Background(), data, n, dim, k, opts)
+		undo()
 		if err != nil {
 			t.Fatal(err)
 		}
 		if !reflect.DeepEqual(got, want) {
-			t.Errorf("Descent(%v) skipping repeated pairs differs from Descent comparing them", m)
+			t.Errorf("Descent(%v) %s differs from Descent as it stands", m, what)
 		}
 	}
+}
+
+func TestSkipRepeatsKeepsGraph(t *testing.T) {
+	// Skipping the pairs that shared a leaf must give the very same graph
+	// as comparing them again.
+	descentKeepsGraph(t, 11, Options{Seed: 4, Threads: 3, NTrees: 4, NIters: 2, LeafSize: 30},
+		func() func() { skipRepeats = false; return func() { skipRepeats = true } },
+		"comparing the pairs that shared a leaf again")
 }
 
 func TestForestBatchesKeepGraph(t *testing.T) {
 	// However the trees are grouped into batches, the pairs reach the
 	// heaps in the same order: the graph must not change.
-	const n, dim, k = 5000, 12, 10
-	data := randomData(12, n, dim)
-	defer func(v int) { forestBatchBytes = v }(forestBatchBytes)
-	for _, m := range []Metric{Euclidean, Cosine} {
-		opts := Options{Metric: m, Seed: 5, Threads: 3, NTrees: 9, NIters: 2}
-		want, err := Descent(context.Background(), data, n, dim, k, opts)
-		if err != nil {
-			t.Fatal(err)
-		}
-		forestBatchBytes = 0 // batches of 4 trees at most: 3, 3 and 3
-		got, err := Descent(context.Background(), data, n, dim, k, opts)
-		forestBatchBytes = 256 << 20
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !reflect.DeepEqual(got, want) {
-			t.Errorf("Descent(%v) with the forest in batches of 3 trees differs from one batch of 9", m)
-		}
-	}
+	descentKeepsGraph(t, 12, Options{Seed: 5, Threads: 3, NTrees: 9, NIters: 2},
+		func() func() {
+			v := forestBatchBytes
+			forestBatchBytes = 0 // batches of 4 trees at most: 3, 3 and 3 instead of one of 9
+			return func() { forestBatchBytes = v }
+		},
+		"with the forest in batches of 3 trees")
 }
 
 func TestLeafDistancesKeepGraph(t *testing.T) {
 	// Within-leaf distances computed as the trees are built, or later
 	// from the rows, give the same graph.
-	const n, dim, k = 5000, 12, 10
-	data := randomData(13, n, dim)
-	defer func(v int) { leafDistBytes = v }(leafDistBytes)
-	for _, m := range []Metric{Euclidean, Cosine} {
-		opts := Options{Metric: m, Seed: 6, Threads: 3, NTrees: 6, NIters: 2}
-		want, err := Descent(context.Background(), data, n, dim, k, opts)
-		if err != nil {
-			t.Fatal(err)
-		}
-		leafDistBytes = 0
-		got, err := Descent(context.Background(), data, n, dim, k, opts)
-		leafDistBytes = 256 << 20
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !reflect.DeepEqual(got, want) {
-			t.Errorf("Descent(%v) with leaf distances kept from the forest differs from Descent computing them later", m)
-		}
-	}
+	descentKeepsGraph(t, 13, Options{Seed: 6, Threads: 3, NTrees: 6, NIters: 2},
+		func() func() {
+			v := leafDistBytes
+			leafDistBytes = 0
+			return func() { leafDistBytes = v }
+		},
+		"computing leaf distances from the rows later")
 }
