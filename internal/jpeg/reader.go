@@ -40,7 +40,9 @@ type FormatError string
 
 func (e FormatError) Error() string { return "invalid JPEG format: " + string(e) }
 
-// An UnsupportedError reports that the input uses a valid but unimplemented JPEG feature.
+// An UnsupportedError reports a valid JPEG that this decoder refuses: lossless,
+// hierarchical or arithmetic-coded frames, 12-bit samples, DNL markers and
+// component counts other than 1, 3 or 4.
 type UnsupportedError string
 
 func (e UnsupportedError) Error() string { return "unsupported JPEG feature: " + string(e) }
